@@ -1,0 +1,313 @@
+#include "analysis/rules/instruction_checks.h"
+
+#include <strings.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "syntax/dockerfile_parser.h"
+#include "syntax/expansion.h"
+
+namespace envbuilder::rules {
+
+using dockerfile::Instruction;
+using dockerfile::InstructionKind;
+
+namespace {
+
+// BuildKit's instructions/parse.go and the RUN hooks (commands_run*.go). STOPSIGNAL, like the
+// other instructions without an entry, declares no flags.
+constexpr std::array kFromFlags = {FlagSpec{"platform", FlagType::String}};
+constexpr std::array kRunFlags = {FlagSpec{"mount", FlagType::Strings},
+                                  FlagSpec{"network", FlagType::String},
+                                  FlagSpec{"security", FlagType::String},
+                                  FlagSpec{"device", FlagType::Strings}};
+constexpr std::array kCopyFlags = {FlagSpec{"from", FlagType::String},
+                                   FlagSpec{"chown", FlagType::String},
+                                   FlagSpec{"chmod", FlagType::String},
+                                   FlagSpec{"link", FlagType::Bool},
+                                   FlagSpec{"parents", FlagType::Bool},
+                                   FlagSpec{"exclude", FlagType::Strings}};
+constexpr std::array kAddFlags = {FlagSpec{"chown", FlagType::String},
+                                  FlagSpec{"chmod", FlagType::String},
+                                  FlagSpec{"link", FlagType::Bool},
+                                  FlagSpec{"keep-git-dir", FlagType::Bool},
+                                  FlagSpec{"checksum", FlagType::String},
+                                  FlagSpec{"exclude", FlagType::Strings},
+                                  FlagSpec{"unpack", FlagType::Bool}};
+constexpr std::array kHealthcheckFlags = {FlagSpec{"interval", FlagType::String},
+                                          FlagSpec{"timeout", FlagType::String},
+                                          FlagSpec{"start-period", FlagType::String},
+                                          FlagSpec{"start-interval", FlagType::String},
+                                          FlagSpec{"retries", FlagType::String}};
+
+bool is_heredoc_marker(std::string_view w) {
+    size_t i = 0;
+    while (i < w.size() && std::isdigit(static_cast<unsigned char>(w[i]))) ++i;
+    return w.substr(i, 2) == "<<" && w.size() > i + 2 && w[i + 2] != '<';
+}
+
+const std::string* always_set(std::string_view) {
+    static const std::string value = "x";
+    return &value;
+}
+
+}  // namespace
+
+std::span<const FlagSpec> accepted_flags(InstructionKind kind) {
+    switch (kind) {
+        case InstructionKind::From: return kFromFlags;
+        case InstructionKind::Run: return kRunFlags;
+        case InstructionKind::Copy: return kCopyFlags;
+        case InstructionKind::Add: return kAddFlags;
+        case InstructionKind::Healthcheck: return kHealthcheckFlags;
+        default: return {};
+    }
+}
+
+const FlagSpec* find_flag(InstructionKind kind, std::string_view name) {
+    for (const FlagSpec& spec : accepted_flags(kind))
+        if (spec.name == name) return &spec;
+    return nullptr;
+}
+
+bool flags_are_parsed(const Instruction& ins) {
+    if (ins.kind == InstructionKind::Unknown) return false;
+    if (ins.kind == InstructionKind::Healthcheck && !ins.words.empty() &&
+        iequals(ins.words[0].text, "NONE"))
+        return false;
+    return true;
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+    // Two rows are enough; the words compared here are short (flag names, keys, signal names).
+    std::array<size_t, 64> prev{}, cur{};
+    if (b.size() >= prev.size()) return std::max(a.size(), b.size());
+    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+        }
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+std::optional<std::string_view> closest_match(std::string_view word,
+                                              std::span<const std::string_view> candidates) {
+    std::optional<std::string_view> best;
+    // A third of the word, at least 1 and at most 3 edits: "chwon" -> "chown", but "x" suggests
+    // nothing.
+    size_t best_distance = std::clamp<size_t>(word.size() / 3, 1, 3) + 1;
+    for (std::string_view c : candidates) {
+        size_t d = edit_distance(word, c);
+        // A prefix ("--plat" for "--platform") is a likely truncation too.
+        if (word.size() >= 3 && c.size() > word.size() && c.substr(0, word.size()) == word)
+            d = std::min<size_t>(d, 1);
+        if (d < best_distance) {
+            best_distance = d;
+            best = c;
+        }
+    }
+    return best;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool has_variable(std::string_view s) { return s.find('$') != std::string_view::npos; }
+
+bool is_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+    });
+}
+
+std::optional<std::string_view> single_line_text(const SourceText& source, Range range) {
+    if (range.start.line != range.end.line || range.start.line >= source.line_count())
+        return std::nullopt;
+    std::string_view line = source.line(range.start.line);
+    size_t b = source.byte_column(range.start.line, range.start.character);
+    size_t e = source.byte_column(range.end.line, range.end.character);
+    if (e < b) return std::nullopt;
+    return line.substr(b, e - b);
+}
+
+Range sub_range(const SourceText& source, Range whole, std::string_view text, size_t begin,
+                size_t end) {
+    auto raw = single_line_text(source, whole);
+    if (!raw || *raw != text || begin > end || end > text.size()) return whole;
+    size_t base = source.byte_column(whole.start.line, whole.start.character);
+    return {source.from_bytes(whole.start.line, base + begin),
+            source.from_bytes(whole.start.line, base + end)};
+}
+
+void each_expanded_text(const LintContext& ctx,
+                        const std::function<void(std::string_view, Range)>& f) {
+    const SourceText& source = ctx.df.source;
+    auto flag_value = [&](const Instruction& ins, std::string_view name) {
+        for (const dockerfile::Flag& flag : ins.flags) {
+            if (flag.name != name || !flag.value) continue;
+            // The raw text is needed (quotes included); a value split over lines is rare enough
+            // to skip rather than re-join.
+            if (auto raw = single_line_text(source, flag.value_range)) f(*raw, flag.value_range);
+        }
+    };
+    ctx.each_instruction(
+        [&](const Instruction& ins, size_t) {
+            switch (ins.kind) {
+                case InstructionKind::Add:
+                case InstructionKind::Copy:
+                    if (!ins.json) {
+                        for (const auto& w : ins.words)
+                            if (!is_heredoc_marker(w.text)) f(w.text, w.range);
+                    }
+                    flag_value(ins, "chown");
+                    if (ins.kind == InstructionKind::Copy) flag_value(ins, "from");
+                    break;
+                case InstructionKind::Expose:
+                    for (const auto& w : ins.words) f(w.text, w.range);
+                    break;
+                case InstructionKind::Volume:
+                    if (!ins.json)
+                        for (const auto& w : ins.words) f(w.text, w.range);
+                    break;
+                case InstructionKind::Env:
+                case InstructionKind::Label:
+                    if (ins.legacy_key_value) {
+                        if (!ins.words.empty()) f(ins.words[0].text, ins.words[0].range);
+                        if (!ins.pairs.empty() && ins.pairs[0].value)
+                            f(*ins.pairs[0].value, ins.pairs[0].value_range);
+                    } else {
+                        for (const auto& w : ins.words) f(w.text, w.range);
+                    }
+                    break;
+                case InstructionKind::Arg:
+                    for (const auto& kv : ins.pairs)
+                        if (kv.value) f(*kv.value, kv.value_range);
+                    break;
+                case InstructionKind::From:
+                    if (!ins.words.empty()) f(ins.words[0].text, ins.words[0].range);
+                    flag_value(ins, "platform");
+                    break;
+                case InstructionKind::User:
+                case InstructionKind::Workdir:
+                case InstructionKind::Stopsignal:
+                    if (!ins.arguments.empty()) f(ins.arguments, ins.arguments_range);
+                    break;
+                case InstructionKind::Run:
+                    flag_value(ins, "mount");
+                    break;
+                default:
+                    break;
+            }
+        },
+        /*with_triggers=*/true);
+}
+
+std::optional<ExpansionSyntaxError> expansion_syntax_error(std::string_view text, char escape) {
+    // Cheap exit for the common case: nothing that the expansion could trip over.
+    if (text.find_first_of("'\"$") == std::string_view::npos) return std::nullopt;
+    static const dockerfile::VariableLookup lookup = always_set;
+    dockerfile::Expansion e = dockerfile::expand(text, lookup, escape);
+    if (!e.error) return std::nullopt;
+    ExpansionSyntaxError out;
+    out.message = e.error->message;
+    out.begin = std::min(e.error->begin, text.size());
+    out.end = std::clamp(e.error->end, out.begin, text.size());
+    std::string_view m = out.message;
+    out.unterminated = m.starts_with("unterminated") || m.starts_with("missing '}'");
+    return out;
+}
+
+std::optional<ExposeSpec> split_expose_word(std::string_view word, char escape) {
+    if (word.empty() || has_variable(word)) return std::nullopt;
+    ExposeSpec spec;
+    if (word.size() >= 2 && word.front() == '"' && word.back() == '"' &&
+        word.substr(1, word.size() - 2).find_first_of("\"'") == std::string_view::npos &&
+        word.find(escape) == std::string_view::npos) {
+        spec.text = std::string(word.substr(1, word.size() - 2));
+        spec.offset = 1;
+        spec.exact = true;
+    } else if (word.find_first_of("\"'") != std::string_view::npos ||
+               word.find(escape) != std::string_view::npos) {
+        spec.text = dockerfile::unquote(word, escape);
+        spec.exact = false;
+    } else {
+        spec.text = std::string(word);
+        spec.exact = true;
+    }
+    std::string_view t = spec.text;
+    if (t.find(':') != std::string_view::npos) return std::nullopt;
+    size_t slash = t.find('/');
+    spec.port = t.substr(0, slash);
+    spec.port_begin = 0;
+    if (slash != std::string_view::npos) {
+        size_t next = t.find('/', slash + 1);
+        std::string_view proto = t.substr(slash + 1, next == std::string_view::npos
+                                                         ? std::string_view::npos
+                                                         : next - slash - 1);
+        if (!proto.empty()) {
+            spec.proto = proto;
+            spec.proto_begin = slash + 1;
+        }
+    }
+    return spec;
+}
+
+CsvResult split_csv(std::string_view value) {
+    CsvResult r;
+    size_t i = 0;
+    const size_t n = value.size();
+    while (true) {
+        CsvField field;
+        field.begin = i;
+        if (i < n && value[i] == '"') {
+            ++i;
+            bool closed = false;
+            while (i < n) {
+                if (value[i] == '"') {
+                    if (i + 1 < n && value[i + 1] == '"') {
+                        field.text.push_back('"');
+                        i += 2;
+                        continue;
+                    }
+                    closed = true;
+                    ++i;
+                    break;
+                }
+                field.text.push_back(value[i++]);
+            }
+            if (!closed) {
+                r.error = "a quoted field is not closed";
+                r.error_offset = field.begin;
+                return r;
+            }
+            if (i < n && value[i] != ',') {
+                r.error = "unexpected character after a quoted field";
+                r.error_offset = i;
+                return r;
+            }
+        } else {
+            while (i < n && value[i] != ',') {
+                if (value[i] == '"') {
+                    r.error = "a '\"' inside an unquoted field (quote the whole field)";
+                    r.error_offset = i;
+                    return r;
+                }
+                field.text.push_back(value[i++]);
+            }
+        }
+        field.end = i;
+        r.fields.push_back(std::move(field));
+        if (i >= n) break;
+        ++i;  // ','
+    }
+    return r;
+}
+
+}  // namespace envbuilder::rules

@@ -1,0 +1,100 @@
+#pragma once
+// Helpers shared by the per-instruction rules (the files listed in instruction_rule_catalog.cpp):
+// which flags each instruction accepts, "did you mean" suggestions, and ranges for text found
+// inside a word or flag value.
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "analysis/rules/rule.h"
+
+namespace envbuilder::rules {
+
+enum class FlagType {
+    String,   // --name=value, once
+    Strings,  // --name=value, may repeat (BuildKit's "strings" flags)
+    Bool,     // --name, --name=true, --name=false
+};
+
+struct FlagSpec {
+    std::string_view name;
+    FlagType type;
+};
+
+// The flags BuildKit's instruction parser declares for `kind`; empty for the instructions that
+// take none.
+std::span<const FlagSpec> accepted_flags(dockerfile::InstructionKind kind);
+const FlagSpec* find_flag(dockerfile::InstructionKind kind, std::string_view name);
+
+// Whether BuildKit looks at the flags of this instruction at all. It does not for
+// `HEALTHCHECK NONE` (the flags are silently dropped) and we skip Unknown instructions, which the
+// parser already reports.
+bool flags_are_parsed(const dockerfile::Instruction& ins);
+
+size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate closest to `word`, when it is close enough to be a likely typo.
+std::optional<std::string_view> closest_match(std::string_view word,
+                                              std::span<const std::string_view> candidates);
+
+bool iequals(std::string_view a, std::string_view b);
+bool has_variable(std::string_view s);
+bool is_digits(std::string_view s);
+
+// The exact source text of `range` when it lies on one line (so byte offsets into it map to
+// columns); nullopt for text that spans continuation lines.
+std::optional<std::string_view> single_line_text(const SourceText& source, Range range);
+
+// Range of bytes [begin, end) of `text`, where `text` is the source text that starts at
+// `whole.start`. Falls back to `whole` when `text` is not exactly the one-line source of `whole`
+// (a word broken by a continuation, or a value that was unquoted).
+Range sub_range(const SourceText& source, Range whole, std::string_view text, size_t begin,
+                size_t end);
+
+// Every piece of text that BuildKit runs through its shell-word expansion (so that quotes and
+// `${...}` are interpreted), with its range: ADD/COPY/EXPOSE/VOLUME words, ENV/LABEL pairs,
+// ARG defaults, FROM's base and the whole argument of USER/WORKDIR/STOPSIGNAL, plus the values of
+// --from/--chown/--platform/--mount. ONBUILD triggers included. Exec form and shell-form
+// RUN/CMD/ENTRYPOINT are not: the former is not re-quoted and the latter goes to the shell.
+void each_expanded_text(const LintContext& ctx,
+                        const std::function<void(std::string_view text, Range range)>& f);
+
+// Expands `text` with every variable set, which leaves only the syntax errors (quotes, `${`
+// forms). scan_variable_references would also report `${V:?}` as an error when V is unset, which
+// is not a syntax problem.
+struct ExpansionSyntaxError {
+    bool unterminated = false;  // a quote or `${` left open; otherwise a bad `${...}` form
+    std::string message;
+    size_t begin = 0, end = 0;
+};
+std::optional<ExpansionSyntaxError> expansion_syntax_error(std::string_view text, char escape);
+
+// A port spec of EXPOSE split the way BuildKit does: `port[/proto]`, offsets into the word.
+struct ExposeSpec {
+    std::string text;       // the word with one pair of surrounding quotes removed
+    size_t offset = 0;      // where `text` starts in the word
+    bool exact = false;     // offsets map 1:1 onto the word (no unquoting inside)
+    std::string_view port;  // into `text`
+    size_t port_begin = 0;
+    std::optional<std::string_view> proto;  // after the first '/', when non-empty
+    size_t proto_begin = 0;
+};
+// nullopt for words that are not ours to check: variables, and `ip:host:container` forms (the
+// ExposeInvalidFormat build check reports those).
+std::optional<ExposeSpec> split_expose_word(std::string_view word, char escape);
+
+// A RUN --mount value split into CSV fields (Go's encoding/csv rules), each with its offset in
+// the value.
+struct CsvField {
+    std::string text;
+    size_t begin = 0, end = 0;
+};
+struct CsvResult {
+    std::vector<CsvField> fields;
+    std::optional<std::string> error;
+    size_t error_offset = 0;
+};
+CsvResult split_csv(std::string_view value);
+
+}  // namespace envbuilder::rules

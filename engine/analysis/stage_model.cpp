@@ -1,0 +1,243 @@
+#include "analysis/stage_model.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "syntax/dockerfile_parser.h"
+
+namespace envbuilder {
+
+using dockerfile::InstructionKind;
+
+namespace {
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+// `from=` inside a RUN --mount value (CSV of key=value).
+std::optional<std::pair<size_t, size_t>> mount_from(std::string_view value) {
+    size_t start = 0;
+    while (start <= value.size()) {
+        size_t end = value.find(',', start);
+        if (end == std::string_view::npos) end = value.size();
+        std::string_view field = value.substr(start, end - start);
+        if (field.size() > 5 && (field.substr(0, 5) == "from=" || field.substr(0, 5) == "FROM="))
+            return std::make_pair(start + 5, end);
+        start = end + 1;
+    }
+    return std::nullopt;
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j)
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+}  // namespace
+
+StageModel::StageModel(const dockerfile::Dockerfile& df) {
+    for (size_t index : df.global_instructions) {
+        const auto& ins = df.instructions[index];
+        if (ins.kind != InstructionKind::Arg) continue;
+        for (const auto& kv : ins.pairs) {
+            std::optional<std::string> value;
+            if (kv.value) value = dockerfile::unquote(*kv.value, df.escape);
+            global_args_.emplace_back(kv.key, value);
+        }
+    }
+    stages_.resize(df.stages.size());
+    for (size_t s = 0; s < df.stages.size(); ++s) {
+        const auto& stage = df.stages[s];
+        // FROM names an earlier stage when a stage of that name precedes it; otherwise an image.
+        if (!stage.base.empty()) {
+            auto named = df.find_stage(dockerfile::unquote(stage.base, df.escape));
+            if (named && *named < s) stages_[s].parent = named;
+        }
+        auto add = [&](std::string name, Range range, size_t instruction) {
+            StageDependency dep{name, range, instruction, std::nullopt, all_digits(name)};
+            if (dep.numeric) {
+                size_t n = std::stoul(name.size() > 9 ? std::string("999999999") : name);
+                if (n < df.stages.size()) dep.stage = n;
+            } else {
+                dep.stage = df.find_stage(name);
+            }
+            stages_[s].dependencies.push_back(std::move(dep));
+        };
+        for (size_t index : stage.instructions) {
+            const auto& ins = df.instructions[index];
+            if (ins.kind == InstructionKind::Copy || ins.kind == InstructionKind::Add) {
+                if (const auto* f = ins.flag("from"); f && f->value && !f->value->empty())
+                    add(*f->value, f->value_range, index);
+            }
+            if (ins.kind == InstructionKind::Run) {
+                for (const auto& f : ins.flags) {
+                    if (f.name != "mount" || !f.value) continue;
+                    if (auto span = mount_from(*f.value))
+                        add(f.value->substr(span->first, span->second - span->first),
+                            sub_range(df.source, f.value_range, span->first, span->second), index);
+                }
+            }
+        }
+    }
+}
+
+bool StageModel::depends_on(size_t from, size_t to) const {
+    std::vector<size_t> todo{from};
+    std::vector<bool> seen(stages_.size(), false);
+    while (!todo.empty()) {
+        size_t cur = todo.back();
+        todo.pop_back();
+        if (seen[cur]) continue;
+        seen[cur] = true;
+        if (stages_[cur].parent) {
+            if (*stages_[cur].parent == to) return true;
+            todo.push_back(*stages_[cur].parent);
+        }
+        for (const auto& d : stages_[cur].dependencies) {
+            if (!d.stage) continue;
+            if (*d.stage == to) return true;
+            todo.push_back(*d.stage);
+        }
+    }
+    return false;
+}
+
+size_t StageModel::root(size_t stage) const {
+    size_t guard = 0;
+    while (stages_[stage].parent && guard++ < stages_.size()) stage = *stages_[stage].parent;
+    return stage;
+}
+
+bool is_predefined_platform_arg(std::string_view name) {
+    static const char* names[] = {"BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
+                                  "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+                                  "TARGETSTAGE"};
+    for (const char* n : names)
+        if (name == n) return true;
+    return false;
+}
+
+Range sub_range(const SourceText& source, Range whole, size_t begin, size_t end) {
+    if (whole.start.line == whole.end.line) {
+        size_t base = source.byte_column(whole.start.line, whole.start.character);
+        return {source.from_bytes(whole.start.line, base + begin),
+                source.from_bytes(whole.start.line, base + end)};
+    }
+    size_t base = source.offset_at(whole.start);
+    return {source.position_at(base + begin), source.position_at(base + end)};
+}
+
+std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+    std::optional<std::string> best;
+    size_t best_distance = std::max<size_t>(1, word.size() / 3) + 1;
+    for (const auto& c : candidates) {
+        if (c == word) continue;
+        size_t d = edit_distance(word, c);
+        if (d < best_distance) {
+            best_distance = d;
+            best = c;
+        }
+    }
+    return best;
+}
+
+}  // namespace envbuilder
+
+#include "analysis/dockerfile_lint.h"
+#include "syntax/expansion.h"
+
+namespace envbuilder {
+
+const std::string* Scope::value(const std::string& name) const {
+    auto it = vars.find(name);
+    return it != vars.end() && it->second ? &*it->second : nullptr;
+}
+
+void walk_stage_scopes(const dockerfile::Dockerfile& df, const StageModel& model, const LintOptions& options,
+                       const std::function<void(size_t, size_t, const Scope&)>& f) {
+    std::vector<Scope> final_scopes(df.stages.size());
+    std::map<std::string, std::optional<std::string>> globals;
+    for (const auto& [name, value] : model.global_args()) {
+        auto arg = options.build_args.find(name);
+        globals[name] = arg != options.build_args.end() ? std::optional<std::string>(arg->second) : value;
+    }
+    for (size_t s = 0; s < df.stages.size(); ++s) {
+        Scope scope;
+        const auto& stage = df.stages[s];
+        if (auto parent = model.stages()[s].parent) {
+            scope = final_scopes[*parent];
+        } else {
+            std::string base = dockerfile::unquote(stage.base, df.escape);
+            if (base == "scratch") {
+                scope.env_complete = true;
+            } else if (options.resolve_base_image) {
+                // The FROM image name may use global ARGs.
+                dockerfile::VariableLookup lookup = [&](std::string_view n) -> const std::string* {
+                    auto it = globals.find(std::string(n));
+                    return it != globals.end() && it->second ? &*it->second : nullptr;
+                };
+                auto expanded = dockerfile::expand(stage.base, lookup, df.escape);
+                const auto* platform = df.instructions[stage.from_index].flag("platform");
+                if (!expanded.error) {
+                    if (auto info = options.resolve_base_image(
+                            expanded.value, platform && platform->value ? *platform->value : options.target_platform)) {
+                        for (auto& [k, v] : info->env) scope.vars[k] = v;
+                        scope.env_complete = true;
+                    }
+                }
+            }
+            // Every Linux image gets a PATH, from its config or from the builder's default.
+            if (!scope.vars.count("PATH"))
+                scope.vars["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        }
+        for (size_t index : stage.instructions) {
+            const auto& ins = df.instructions[index];
+            f(s, index, scope);
+            dockerfile::VariableLookup lookup = [&](std::string_view n) { return scope.value(std::string(n)); };
+            auto expand_value = [&](const std::string& raw) -> std::optional<std::string> {
+                auto e = dockerfile::expand(raw, lookup, df.escape);
+                if (e.error || !e.unset.empty()) return std::nullopt;
+                return e.value;
+            };
+            switch (ins.kind) {
+                case dockerfile::InstructionKind::Env: {
+                    // All pairs of one ENV expand against the env from before the instruction.
+                    std::vector<std::pair<std::string, std::optional<std::string>>> updates;
+                    for (const auto& kv : ins.pairs)
+                        updates.emplace_back(kv.key, kv.value ? expand_value(*kv.value) : std::nullopt);
+                    for (auto& [k, v] : updates) scope.vars[k] = v;
+                    break;
+                }
+                case dockerfile::InstructionKind::Arg:
+                    for (const auto& kv : ins.pairs) {
+                        std::optional<std::string> value;
+                        if (auto arg = options.build_args.find(kv.key); arg != options.build_args.end())
+                            value = arg->second;
+                        else if (kv.value)
+                            value = expand_value(*kv.value);
+                        else if (auto g = globals.find(kv.key); g != globals.end())
+                            value = g->second;
+                        // An ENV of the same name wins over the ARG.
+                        if (!scope.value(kv.key)) scope.vars[kv.key] = value;
+                    }
+                    break;
+                case dockerfile::InstructionKind::Workdir:
+                    scope.workdir_set = true;
+                    break;
+                default:
+                    break;
+            }
+        }
+        final_scopes[s] = std::move(scope);
+    }
+}
+
+}  // namespace envbuilder
