@@ -1,1 +1,33 @@
-int main() { return 0; }
+// envbuilder: dev container tooling. Each subcommand lives in cli/.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/lint_command.h"
+#include "version.h"
+
+namespace {
+constexpr const char* kUsage =
+    "usage: envbuilder <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  lint [--format text|json|sarif] PATH...   check Dockerfiles and devcontainer.json files\n"
+    "  version                                   print the version\n";
+}
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+        (args.empty() ? std::cerr : std::cout) << kUsage;
+        return args.empty() ? 2 : 0;
+    }
+    const std::string command = args[0];
+    args.erase(args.begin());
+    if (command == "lint") return envbuilder::cli::run_lint(args, std::cout, std::cerr);
+    if (command == "version" || command == "--version") {
+        std::cout << "envbuilder " << ENVBUILDER_VERSION << '\n';
+        return 0;
+    }
+    std::cerr << "envbuilder: unknown command '" << command << "'\n" << kUsage;
+    return 2;
+}

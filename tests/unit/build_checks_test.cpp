@@ -246,3 +246,13 @@ TEST_CASE("options: disabled rules and severity overrides", "[build-checks]") {
     REQUIRE(testing::only(all, "MaintainerDeprecated").size() == 1);
     CHECK(testing::only(all, "MaintainerDeprecated")[0].severity == Severity::Hint);
 }
+
+TEST_CASE("InvalidDefaultArgInFrom", "[build-checks]") {
+    auto d = lint_rule("ARG TAG\nFROM busybox:${TAG}\n", "InvalidDefaultArgInFrom");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].range == R(1, 5, 1, 19));
+    CHECK(lint_rule("ARG IMAGE\nFROM ${IMAGE}\n", "InvalidDefaultArgInFrom").size() == 1);
+    CHECK(lint_rule("ARG VARIANT\nFROM busybox:stable${VARIANT}\n", "InvalidDefaultArgInFrom").empty());
+    CHECK(lint_rule("ARG TAG\nFROM busybox:${TAG:-1.36}\n", "InvalidDefaultArgInFrom").empty());
+    CHECK(lint_rule("ARG TAG=1.36\nFROM busybox:${TAG}\n", "InvalidDefaultArgInFrom").empty());
+}

@@ -9,7 +9,7 @@
 #include "syntax/dockerfile_parser.h"
 #include "syntax/expansion.h"
 
-namespace envbuilder::rules {
+namespace envbuilder::rules::instruction_checks {
 
 using dockerfile::Instruction;
 using dockerfile::InstructionKind;
@@ -41,12 +41,6 @@ constexpr std::array kHealthcheckFlags = {FlagSpec{"interval", FlagType::String}
                                           FlagSpec{"start-period", FlagType::String},
                                           FlagSpec{"start-interval", FlagType::String},
                                           FlagSpec{"retries", FlagType::String}};
-
-bool is_heredoc_marker(std::string_view w) {
-    size_t i = 0;
-    while (i < w.size() && std::isdigit(static_cast<unsigned char>(w[i]))) ++i;
-    return w.substr(i, 2) == "<<" && w.size() > i + 2 && w[i + 2] != '<';
-}
 
 const std::string* always_set(std::string_view) {
     static const std::string value = "x";
@@ -81,17 +75,22 @@ bool flags_are_parsed(const Instruction& ins) {
 }
 
 size_t edit_distance(std::string_view a, std::string_view b) {
-    // Two rows are enough; the words compared here are short (flag names, keys, signal names).
-    std::array<size_t, 64> prev{}, cur{};
-    if (b.size() >= prev.size()) return std::max(a.size(), b.size());
+    // Optimal string alignment: Levenshtein plus adjacent transpositions, the commonest typo
+    // ("chwon"). Three rows suffice; the words compared here are short (flags, keys, signals).
+    constexpr size_t kMax = 64;
+    if (a.size() >= kMax || b.size() >= kMax) return std::max(a.size(), b.size());
+    std::array<size_t, kMax> before{}, prev{}, cur{};
     for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
     for (size_t i = 1; i <= a.size(); ++i) {
         cur[0] = i;
         for (size_t j = 1; j <= b.size(); ++j) {
             size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
             cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                cur[j] = std::min(cur[j], before[j - 2] + 1);
         }
-        std::swap(prev, cur);
+        before = prev;
+        prev = cur;
     }
     return prev[b.size()];
 }
@@ -99,20 +98,27 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 std::optional<std::string_view> closest_match(std::string_view word,
                                               std::span<const std::string_view> candidates) {
     std::optional<std::string_view> best;
-    // A third of the word, at least 1 and at most 3 edits: "chwon" -> "chown", but "x" suggests
-    // nothing.
-    size_t best_distance = std::clamp<size_t>(word.size() / 3, 1, 3) + 1;
+    // Allowed edits grow with the word: "tpye" -> "type" (1), "chwon" -> "chown" (1),
+    // "intervall" -> "interval"; a short word like "x" suggests nothing far from it.
+    const size_t allowed = word.size() <= 3 ? 1 : word.size() <= 6 ? 2 : 3;
+    size_t best_distance = allowed + 1;
     for (std::string_view c : candidates) {
         size_t d = edit_distance(word, c);
-        // A prefix ("--plat" for "--platform") is a likely truncation too.
+        // A prefix ("plat" for "platform") is a likely truncation too.
         if (word.size() >= 3 && c.size() > word.size() && c.substr(0, word.size()) == word)
             d = std::min<size_t>(d, 1);
-        if (d < best_distance) {
+        if (d < best_distance && d < std::max(word.size(), c.size())) {
             best_distance = d;
             best = c;
         }
     }
     return best;
+}
+
+bool is_heredoc_marker(std::string_view w) {
+    size_t i = 0;
+    while (i < w.size() && std::isdigit(static_cast<unsigned char>(w[i]))) ++i;
+    return w.substr(i, 2) == "<<" && w.size() > i + 2 && w[i + 2] != '<';
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -210,8 +216,23 @@ void each_expanded_text(const LintContext& ctx,
 }
 
 std::optional<ExpansionSyntaxError> expansion_syntax_error(std::string_view text, char escape) {
-    // Cheap exit for the common case: nothing that the expansion could trip over.
-    if (text.find_first_of("'\"$") == std::string_view::npos) return std::nullopt;
+    // Cheap exit for the common case: no quotes and only plain $NAME / ${NAME} references, which
+    // cannot be malformed. Most words of a Dockerfile take this path.
+    bool plain = true;
+    for (size_t i = 0; i < text.size() && plain; ++i) {
+        char c = text[i];
+        if (c == escape) {
+            ++i;
+        } else if (c == '\'' || c == '"') {
+            plain = false;
+        } else if (c == '$' && i + 1 < text.size() && text[i + 1] == '{') {
+            size_t j = i + 2;
+            while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_')) ++j;
+            plain = j > i + 2 && j < text.size() && text[j] == '}';
+            i = j;
+        }
+    }
+    if (plain) return std::nullopt;
     static const dockerfile::VariableLookup lookup = always_set;
     dockerfile::Expansion e = dockerfile::expand(text, lookup, escape);
     if (!e.error) return std::nullopt;
@@ -244,7 +265,7 @@ std::optional<ExposeSpec> split_expose_word(std::string_view word, char escape) 
     std::string_view t = spec.text;
     if (t.find(':') != std::string_view::npos) return std::nullopt;
     size_t slash = t.find('/');
-    spec.port = t.substr(0, slash);
+    spec.port = std::string(t.substr(0, slash));
     spec.port_begin = 0;
     if (slash != std::string_view::npos) {
         size_t next = t.find('/', slash + 1);
@@ -252,7 +273,7 @@ std::optional<ExposeSpec> split_expose_word(std::string_view word, char escape) 
                                                          ? std::string_view::npos
                                                          : next - slash - 1);
         if (!proto.empty()) {
-            spec.proto = proto;
+            spec.proto = std::string(proto);
             spec.proto_begin = slash + 1;
         }
     }
@@ -310,4 +331,4 @@ CsvResult split_csv(std::string_view value) {
     return r;
 }
 
-}  // namespace envbuilder::rules
+}  // namespace envbuilder::rules::instruction_checks

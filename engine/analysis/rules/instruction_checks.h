@@ -12,6 +12,34 @@
 
 namespace envbuilder::rules {
 
+// The per-instruction rules, one file each (named after the rule), listed in
+// instruction_rule_catalog.cpp.
+extern const Rule argument_count_rule;
+extern const Rule unknown_flag_rule;
+extern const Rule duplicate_flag_rule;
+extern const Rule missing_flag_value_rule;
+extern const Rule invalid_flag_value_rule;
+extern const Rule invalid_run_mount_rule;
+extern const Rule invalid_run_network_rule;
+extern const Rule invalid_run_security_rule;
+extern const Rule invalid_port_rule;
+extern const Rule invalid_protocol_rule;
+extern const Rule invalid_stop_signal_rule;
+extern const Rule shell_requires_json_rule;
+extern const Rule invalid_onbuild_trigger_rule;
+extern const Rule unterminated_quote_rule;
+extern const Rule unsupported_modifier_rule;
+extern const Rule invalid_stage_name_rule;
+extern const Rule invalid_image_reference_rule;
+extern const Rule copy_destination_not_directory_rule;
+extern const Rule single_quoted_json_rule;
+extern const Rule instruction_before_from_rule;
+extern const Rule no_stages_rule;
+
+// The helpers get their own namespace so that they cannot collide with helpers other rule files
+// add to envbuilder::rules.
+namespace instruction_checks {
+
 enum class FlagType {
     String,   // --name=value, once
     Strings,  // --name=value, may repeat (BuildKit's "strings" flags)
@@ -41,6 +69,8 @@ std::optional<std::string_view> closest_match(std::string_view word,
 bool iequals(std::string_view a, std::string_view b);
 bool has_variable(std::string_view s);
 bool is_digits(std::string_view s);
+// `<<EOF`, `<<-EOF`, `3<<"EOF"`: a word that opens a here-document.
+bool is_heredoc_marker(std::string_view word);
 
 // The exact source text of `range` when it lies on one line (so byte offsets into it map to
 // columns); nullopt for text that spans continuation lines.
@@ -75,9 +105,9 @@ struct ExposeSpec {
     std::string text;       // the word with one pair of surrounding quotes removed
     size_t offset = 0;      // where `text` starts in the word
     bool exact = false;     // offsets map 1:1 onto the word (no unquoting inside)
-    std::string_view port;  // into `text`
-    size_t port_begin = 0;
-    std::optional<std::string_view> proto;  // after the first '/', when non-empty
+    std::string port;       // before the first '/'
+    size_t port_begin = 0;  // offsets into `text`
+    std::optional<std::string> proto;  // after the first '/', when non-empty
     size_t proto_begin = 0;
 };
 // nullopt for words that are not ours to check: variables, and `ip:host:container` forms (the
@@ -97,4 +127,5 @@ struct CsvResult {
 };
 CsvResult split_csv(std::string_view value);
 
+}  // namespace instruction_checks
 }  // namespace envbuilder::rules

@@ -40,7 +40,7 @@ void check(LintContext& ctx) {
         for (size_t i : ctx.df.stages[s].instructions) {
             const auto& ins = ctx.df.instructions[i];
             if (ins.kind != InstructionKind::Cmd && ins.kind != InstructionKind::Entrypoint) continue;
-            if (ins.is_exec_form() || ins.json_like || ins.arguments.empty()) continue;
+            if (ins.is_exec_form() || ins.arguments.empty()) continue;
             if (shell_set_before(ctx.df, model, s, i)) continue;
             std::optional<Fix> fix;
             if (auto exec = exec_form_of(ins))

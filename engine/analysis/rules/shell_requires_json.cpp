@@ -1,0 +1,54 @@
+// ShellRequiresJson: SHELL only has an exec form. BuildKit rejects `SHELL /bin/bash -c` and an
+// empty `SHELL []`.
+#include "analysis/rules/instruction_checks.h"
+
+#include "syntax/dockerfile_parser.h"
+#include "syntax/json_array.h"
+
+namespace envbuilder::rules {
+
+using dockerfile::Instruction;
+using dockerfile::InstructionKind;
+using namespace instruction_checks;
+
+namespace {
+
+void check(LintContext& ctx) {
+    ctx.each_instruction(
+        [&](const Instruction& ins, size_t) {
+            if (ins.kind != InstructionKind::Shell || ins.words.empty()) return;  // empty: ArgumentCount
+            if (ins.json) {
+                if (ins.json->empty())
+                    ctx.report(ins.arguments_range,
+                               "SHELL [] names no shell: list the program and its options, e.g. "
+                               "SHELL [\"/bin/bash\", \"-c\"]");
+                return;
+            }
+            std::string message =
+                "SHELL must be a JSON array of strings, e.g. SHELL [\"/bin/bash\", \"-c\"]";
+            std::optional<Fix> fix;
+            // Plain words convert mechanically; something that merely looks like JSON (single
+            // quotes, a missing quote) is left to the user (SingleQuotedJson offers a fix for the
+            // single-quote case).
+            if (!ins.json_like) {
+                std::string array = "[";
+                for (size_t k = 0; k < ins.words.size(); ++k) {
+                    if (k) array += ", ";
+                    array += dockerfile::json_quote(dockerfile::unquote(ins.words[k].text, ctx.df.escape));
+                }
+                array += "]";
+                fix = replace_fix("Convert to " + array, ins.arguments_range, array);
+            } else {
+                message += "; this looks like one but is not valid JSON";
+            }
+            ctx.report(ins.arguments_range, std::move(message), std::move(fix));
+        },
+        /*with_triggers=*/true);
+}
+
+}  // namespace
+
+const Rule shell_requires_json_rule = {
+    {"ShellRequiresJson", "SHELL must be a non-empty JSON array", "", Severity::Error}, check};
+
+}  // namespace envbuilder::rules
