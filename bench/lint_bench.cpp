@@ -49,13 +49,15 @@ int main(int argc, char** argv) {
         auto df = envbuilder::dockerfile::parse(dockerfile);
         findings = envbuilder::lint_dockerfile(df).size();
     });
+    double parse_ms = median_ms(51, [&] { findings += envbuilder::dockerfile::parse(dockerfile).instructions.size() > 0 ? 0 : 1; });
     size_t dc_findings = 0;
     envbuilder::SourceText dc_text(devcontainer);
     double dc_ms = median_ms(51, [&] {
         dc_findings = envbuilder::devcontainer::analyze_devcontainer(dc_text, std::filesystem::absolute(argv[2]))
                           .diagnostics.size();
     });
-    std::cout << "{\"dockerfile_ms\": " << df_ms << ", \"dockerfile_findings\": " << findings
+    std::cout << "{\"dockerfile_ms\": " << df_ms << ", \"dockerfile_parse_ms\": " << parse_ms
+              << ", \"dockerfile_findings\": " << findings
               << ", \"devcontainer_ms\": " << dc_ms << ", \"devcontainer_findings\": " << dc_findings << "}\n";
     return 0;
 }

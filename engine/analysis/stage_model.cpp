@@ -54,11 +54,24 @@ StageModel::StageModel(const dockerfile::Dockerfile& df) {
         }
     }
     stages_.resize(df.stages.size());
+    // Stage names compare case-insensitively; the first stage of a name is the one it refers to.
+    std::map<std::string, size_t> by_name;
+    for (size_t s = 0; s < df.stages.size(); ++s) {
+        if (!df.stages[s].name) continue;
+        std::string key = df.stages[s].name->text;
+        for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        by_name.emplace(std::move(key), s);
+    }
+    auto find_stage = [&](std::string name) -> std::optional<size_t> {
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        auto it = by_name.find(name);
+        return it == by_name.end() ? std::nullopt : std::optional<size_t>(it->second);
+    };
     for (size_t s = 0; s < df.stages.size(); ++s) {
         const auto& stage = df.stages[s];
         // FROM names an earlier stage when a stage of that name precedes it; otherwise an image.
         if (!stage.base.empty()) {
-            auto named = df.find_stage(dockerfile::unquote(stage.base, df.escape));
+            auto named = find_stage(dockerfile::unquote(stage.base, df.escape));
             if (named && *named < s) stages_[s].parent = named;
         }
         auto add = [&](std::string name, Range range, size_t instruction) {
@@ -67,7 +80,7 @@ StageModel::StageModel(const dockerfile::Dockerfile& df) {
                 size_t n = std::stoul(name.size() > 9 ? std::string("999999999") : name);
                 if (n < df.stages.size()) dep.stage = n;
             } else {
-                dep.stage = df.find_stage(name);
+                dep.stage = find_stage(name);
             }
             stages_[s].dependencies.push_back(std::move(dep));
         };

@@ -17,11 +17,21 @@ namespace {
 //   digest         := algorithm ':' hex      (sha256: 64, sha384: 96, sha512: 128 lower hex)
 // Hand-written rather than regex so that every error says where and what was expected.
 
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
-bool is_word(char c) { return is_alnum(c) || c == '_'; }
-bool is_lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_lower_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+bool is_alnum(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
+bool is_word(char c) {
+    return is_alnum(c) || c == '_';
+}
+bool is_lower_hex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+bool is_upper(char c) {
+    return c >= 'A' && c <= 'Z';
+}
 
 std::string describe(char c) {
     unsigned char u = static_cast<unsigned char>(c);
@@ -30,7 +40,9 @@ std::string describe(char c) {
     return std::string("'") + c + "'";
 }
 
-ReferenceError error(size_t offset, std::string message) { return {std::move(message), offset}; }
+ReferenceError error(size_t offset, std::string message) {
+    return {std::move(message), offset};
+}
 
 // Validates one path component that starts at `base` in the input.
 std::optional<ReferenceError> check_path_component(std::string_view comp, size_t base) {
@@ -101,7 +113,8 @@ std::optional<ReferenceError> check_domain(std::string_view domain, size_t base)
             }
             if (comp.front() == '-' || comp.back() == '-') {
                 size_t at = comp.front() == '-' ? comp_start : k - 1;
-                return error(base + at, "registry host name components cannot start or end with '-'");
+                return error(base + at,
+                             "registry host name components cannot start or end with '-'");
             }
             if (k < domain.size() && domain[k] == '.') {
                 comp_start = k + 1;
@@ -116,7 +129,8 @@ std::optional<ReferenceError> check_domain(std::string_view domain, size_t base)
         return error(base + i, "expected ':' and a port after the registry host, found " +
                                    describe(domain[i]));
     std::string_view port = domain.substr(i + 1);
-    if (port.empty()) return error(base + i + 1, "expected a port number after ':' in the registry");
+    if (port.empty())
+        return error(base + i + 1, "expected a port number after ':' in the registry");
     for (size_t k = 0; k < port.size(); ++k)
         if (!std::isdigit(static_cast<unsigned char>(port[k])))
             return error(base + i + 1 + k,
@@ -127,7 +141,8 @@ std::optional<ReferenceError> check_domain(std::string_view domain, size_t base)
 std::optional<ReferenceError> check_tag(std::string_view tag, size_t base) {
     if (tag.empty()) return error(base, "expected a tag after ':'");
     if (!is_word(tag.front()))
-        return error(base, "tag must start with a letter, digit or '_', not " + describe(tag.front()));
+        return error(base,
+                     "tag must start with a letter, digit or '_', not " + describe(tag.front()));
     for (size_t k = 1; k < tag.size(); ++k) {
         char c = tag[k];
         if (!is_word(c) && c != '.' && c != '-')
@@ -135,21 +150,25 @@ std::optional<ReferenceError> check_tag(std::string_view tag, size_t base) {
                                        " in tag (allowed: letters, digits, '_', '.', '-')");
     }
     if (tag.size() > 128)
-        return error(base + 128, "tag is " + std::to_string(tag.size()) +
-                                     " characters long; the limit is 128");
+        return error(base + 128,
+                     "tag is " + std::to_string(tag.size()) + " characters long; the limit is 128");
     return std::nullopt;
 }
 
 std::optional<ReferenceError> check_digest(std::string_view digest, size_t base) {
     size_t colon = digest.find(':');
     if (digest.empty() || colon == std::string_view::npos)
-        return error(base, "expected a digest 'algorithm:hex' after '@', e.g. sha256:<64 hex digits>");
+        return error(base,
+                     "expected a digest 'algorithm:hex' after '@', e.g. sha256:<64 hex digits>");
     std::string_view algorithm = digest.substr(0, colon);
     std::string_view hex = digest.substr(colon + 1);
     size_t want = 0;
-    if (algorithm == "sha256") want = 64;
-    else if (algorithm == "sha384") want = 96;
-    else if (algorithm == "sha512") want = 128;
+    if (algorithm == "sha256")
+        want = 64;
+    else if (algorithm == "sha384")
+        want = 96;
+    else if (algorithm == "sha512")
+        want = 128;
     else
         return error(base, "unsupported digest algorithm '" + std::string(algorithm) +
                                "' (expected sha256, sha384 or sha512)");
@@ -170,7 +189,9 @@ std::optional<ReferenceError> check_digest(std::string_view digest, size_t base)
 
 }  // namespace
 
-std::string Reference::name() const { return registry + "/" + repository; }
+std::string Reference::name() const {
+    return registry + "/" + repository;
+}
 
 std::string Reference::str() const {
     std::string s = name();
@@ -200,7 +221,8 @@ std::string Reference::registry_host() const {
 }
 
 ReferenceResult parse_reference(std::string_view text) {
-    if (text.empty()) return error(0, "empty image reference: expected a name such as 'alpine:3.20'");
+    if (text.empty())
+        return error(0, "empty image reference: expected a name such as 'alpine:3.20'");
 
     Reference ref;
     std::string_view name = text;
@@ -239,7 +261,8 @@ ReferenceResult parse_reference(std::string_view text) {
             if (auto e = check_domain(domain, 0)) return *e;
         }
     }
-    if (remainder.empty()) return error(remainder_base, "expected a repository name after the registry");
+    if (remainder.empty())
+        return error(remainder_base, "expected a repository name after the registry");
 
     // A bare 64-hex string is an image ID, which Docker refuses as a name.
     if (domain.empty() && remainder.size() == 64 && at == std::string_view::npos &&
@@ -247,7 +270,8 @@ ReferenceResult parse_reference(std::string_view text) {
         bool all_hex = true;
         for (char c : remainder) all_hex = all_hex && is_lower_hex(c);
         if (all_hex)
-            return error(0, "a 64-character hexadecimal string is an image ID, not a repository name");
+            return error(0,
+                         "a 64-character hexadecimal string is an image ID, not a repository name");
     }
 
     for (size_t k = 0; k < remainder.size(); ++k)
@@ -267,8 +291,10 @@ ReferenceResult parse_reference(std::string_view text) {
     if (at != std::string_view::npos)
         if (auto e = check_digest(ref.digest, at + 1)) return *e;
 
-    if (domain.empty() || domain == "index.docker.io") ref.registry = std::string(kDockerHubRegistry);
-    else ref.registry = std::string(domain);
+    if (domain.empty() || domain == "index.docker.io")
+        ref.registry = std::string(kDockerHubRegistry);
+    else
+        ref.registry = std::string(domain);
     ref.repository = std::string(remainder);
     if (ref.registry == kDockerHubRegistry && remainder.find('/') == std::string_view::npos)
         ref.repository = "library/" + ref.repository;

@@ -36,7 +36,9 @@ using ReferenceResult = std::variant<Reference, ReferenceError>;
 // Parses and normalizes a reference. Never throws.
 ReferenceResult parse_reference(std::string_view text);
 
-inline const Reference* get_reference(const ReferenceResult& r) { return std::get_if<Reference>(&r); }
+inline const Reference* get_reference(const ReferenceResult& r) {
+    return std::get_if<Reference>(&r);
+}
 inline const ReferenceError* get_error(const ReferenceResult& r) {
     return std::get_if<ReferenceError>(&r);
 }

@@ -177,7 +177,7 @@ private:
                 }
             }
             auto cut = continuation_cut(l, df_.escape);
-            logical.append(df_.source.line_start(line), cut ? *cut : l.size());
+            logical.append(line, 0, cut ? *cut : l.size());
             last_content_line = line;
             ++line;
             if (!cut) break;

@@ -56,20 +56,25 @@ std::string replace_pattern(const std::string& value, const std::string& pattern
     return out;
 }
 
-// Collects the output both as one string and as shell words.
+// Collects the output both as one string and as shell words. A discarding Output (reference scans)
+// keeps nothing, so a scan costs no allocations.
 class Output {
 public:
+    explicit Output(bool keep = true) : keep_(keep) {}
     void raw(char c) {  // quoted or escaped: never splits
+        if (!keep_) return;
         value_.push_back(c);
         word_.push_back(c);
         in_word_ = true;
     }
     void raw(const std::string& s) {
+        if (!keep_) return;
         value_ += s;
         word_ += s;
         in_word_ = true;
     }
     void unquoted(char c) {  // subject to splitting
+        if (!keep_) return;
         value_.push_back(c);
         if (is_space(c)) {
             flush();
@@ -79,10 +84,13 @@ public:
         }
     }
     void unquoted(const std::string& s) {
+        if (!keep_) return;
         for (char c : s) unquoted(c);
     }
     void mark_word() { in_word_ = true; }  // "" still makes a word
+    bool keeps() const { return keep_; }
     void flush() {
+        if (!keep_) return;
         if (in_word_) words_.push_back(std::move(word_));
         word_.clear();
         in_word_ = false;
@@ -91,6 +99,7 @@ public:
     std::vector<std::string> words_;
 
 private:
+    bool keep_;
     std::string word_;
     bool in_word_ = false;
 };
@@ -102,7 +111,7 @@ public:
 
     Expansion run() {
         Expansion result;
-        Output out;
+        Output out(/*keep=*/scan_ == nullptr);
         process(out, '\0', /*quoted=*/false);
         out.flush();
         result.value = std::move(out.value_);
@@ -206,7 +215,7 @@ private:
 
     // Reads the word after a modifier, up to the closing brace, expanding inside it.
     std::string modifier_word() {
-        Output word;
+        Output word(/*keep=*/scan_ == nullptr);
         process(word, '}', /*in_braces=*/true);
         return word.value_;
     }
@@ -228,8 +237,11 @@ private:
             } else {
                 while (i_ < t_.size() && is_name_char(t_[i_])) ++i_;
             }
+            if (scan_) {
+                record(std::string(t_.substr(name_begin, i_ - name_begin)), begin, i_, name_begin, i_, "", false);
+                return;
+            }
             std::string name(t_.substr(name_begin, i_ - name_begin));
-            record(name, begin, i_, name_begin, i_, "", false);
             const std::string* v = lookup(name);
             if (!v) unset_.push_back(name);
             emit(out, v ? *v : std::string(), quoted);
@@ -290,7 +302,7 @@ private:
 
         std::string word, replacement;
         if (modifier == "/" || modifier == "//") {
-            Output pattern;
+            Output pattern(/*keep=*/scan_ == nullptr);
             process(pattern, '/', true);
             word = pattern.value_;
             if (i_ < t_.size() && t_[i_] == '/') {

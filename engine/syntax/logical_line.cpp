@@ -4,9 +4,9 @@
 
 namespace envbuilder::dockerfile {
 
-void LogicalLine::append(size_t source_offset, size_t length) {
-    pieces_.push_back({text_.size(), source_offset, length});
-    text_.append(source_->text(), source_offset, length);
+void LogicalLine::append(uint32_t line, size_t byte_column, size_t length) {
+    pieces_.push_back({text_.size(), length, line, byte_column});
+    text_.append(source_->text(), source_->line_start(line) + byte_column, length);
 }
 
 Position LogicalLine::start_of(size_t i) const {
@@ -16,7 +16,7 @@ Position LogicalLine::start_of(size_t i) const {
                                [](size_t v, const Piece& p) { return v < p.joined; });
     const Piece& p = *(it == pieces_.begin() ? it : it - 1);
     size_t within = std::min(i - std::min(i, p.joined), p.length);
-    return source_->position_at(p.source + within);
+    return source_->from_bytes(p.line, p.byte_column + within);
 }
 
 Position LogicalLine::end_of(size_t i) const {
@@ -26,7 +26,7 @@ Position LogicalLine::end_of(size_t i) const {
                                [](const Piece& p, size_t v) { return p.joined + p.length < v; });
     if (it == pieces_.end()) --it;
     size_t within = std::min(i - std::min(i, it->joined), it->length);
-    return source_->position_at(it->source + within);
+    return source_->from_bytes(it->line, it->byte_column + within);
 }
 
 }  // namespace envbuilder::dockerfile

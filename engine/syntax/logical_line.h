@@ -12,8 +12,8 @@ class LogicalLine {
 public:
     explicit LogicalLine(const SourceText& source) : source_(&source) {}
 
-    // Appends source bytes [offset, offset + length) to the joined text.
-    void append(size_t source_offset, size_t length);
+    // Appends `length` bytes of source line `line`, starting at `byte_column`, to the joined text.
+    void append(uint32_t line, size_t byte_column, size_t length);
 
     const std::string& text() const { return text_; }
     // Source position of joined offset `i` as the start of something.
@@ -25,8 +25,9 @@ public:
 private:
     struct Piece {
         size_t joined;  // offset in text_
-        size_t source;  // offset in the source
         size_t length;
+        uint32_t line;       // the source line the piece comes from
+        size_t byte_column;  // where on that line it starts
     };
     const SourceText* source_;
     std::string text_;

@@ -1,6 +1,7 @@
 #include "syntax/source_text.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace envbuilder {
 
@@ -29,33 +30,33 @@ uint32_t utf16_length(std::string_view s) {
 }
 
 SourceText::SourceText(std::string text) : text_(std::move(text)) {
-    starts_.push_back(0);
-    bool ascii = true;
-    for (size_t i = 0; i < text_.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(text_[i]);
-        if (c >= 0x80) ascii = false;
-        if (c == '\n') {
-            ascii_.push_back(ascii);
-            ascii = true;
-            starts_.push_back(i + 1);
-        }
+    const char* data = text_.data();
+    const size_t size = text_.size();
+    size_t begin = 0;
+    while (true) {
+        const void* nl = std::memchr(data + begin, '\n', size - begin);
+        size_t end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - data) : size;
+        size_t content_end = (end > begin && data[end - 1] == '\r') ? end - 1 : end;
+        unsigned char high = 0;
+        for (size_t i = begin; i < end; ++i) high |= static_cast<unsigned char>(data[i]);
+        starts_.push_back(begin);
+        lengths_.push_back(static_cast<uint32_t>(content_end - begin));
+        ascii_.push_back(high < 0x80);
+        if (!nl) break;
+        begin = end + 1;
     }
-    ascii_.push_back(ascii);
 }
 
 std::string_view SourceText::line(uint32_t n) const {
     if (n >= starts_.size()) return {};
-    size_t begin = starts_[n];
-    size_t end = (n + 1 < starts_.size()) ? starts_[n + 1] - 1 : text_.size();
-    if (end > begin && text_[end - 1] == '\r') --end;
-    return std::string_view(text_).substr(begin, end - begin);
+    return std::string_view(text_).substr(starts_[n], lengths_[n]);
 }
 
 uint32_t SourceText::utf16_column(uint32_t line_no, size_t byte_column) const {
-    std::string_view l = line(line_no);
-    byte_column = std::min(byte_column, l.size());
-    if (line_no < ascii_.size() && ascii_[line_no]) return static_cast<uint32_t>(byte_column);
-    return utf16_length(l.substr(0, byte_column));
+    if (line_no >= starts_.size()) return 0;
+    byte_column = std::min<size_t>(byte_column, lengths_[line_no]);
+    if (ascii_[line_no]) return static_cast<uint32_t>(byte_column);
+    return utf16_length(line(line_no).substr(0, byte_column));
 }
 
 size_t SourceText::byte_column(uint32_t line_no, uint32_t utf16_col) const {

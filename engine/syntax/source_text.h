@@ -59,7 +59,8 @@ public:
 private:
     std::string text_;
     std::vector<size_t> starts_;
-    std::vector<bool> ascii_;  // per line: every byte < 0x80, so UTF-16 column == byte column
+    std::vector<uint32_t> lengths_;  // content length of each line, terminator excluded
+    std::vector<uint8_t> ascii_;     // per line: every byte < 0x80, so UTF-16 column == byte column
 };
 
 // Counts UTF-16 code units in a UTF-8 string (invalid bytes count as one unit each).

@@ -26,7 +26,8 @@ const std::string kHex64(64, 'a');
 
 }  // namespace
 
-TEST_CASE("official images are normalized to docker.io/library with the latest tag", "[reference]") {
+TEST_CASE("official images are normalized to docker.io/library with the latest tag",
+          "[reference]") {
     Reference r = ok("busybox");
     CHECK(r.registry == "docker.io");
     CHECK(r.repository == "library/busybox");

@@ -1,8 +1,8 @@
 // ArgumentCount: each instruction gets the number and shape of arguments BuildKit's instruction
 // parser requires. Note that BuildKit reads the whole argument text of USER, WORKDIR, STOPSIGNAL
-// and MAINTAINER as a single argument (its parseString), so "WORKDIR /my dir" is a valid path with a
-// space and "MAINTAINER Jane Doe <jane@example.com>" is fine; only USER and STOPSIGNAL, whose value
-// cannot contain a space, get an extra-argument error here.
+// and MAINTAINER as a single argument (its parseString), so "WORKDIR /my dir" is a valid path with
+// a space and "MAINTAINER Jane Doe <jane@example.com>" is fine; only USER and STOPSIGNAL, whose
+// value cannot contain a space, get an extra-argument error here.
 #include "analysis/rules/instruction_checks.h"
 
 namespace envbuilder::rules {
@@ -17,7 +17,25 @@ Range words_from(const Instruction& ins, size_t first) {
     return {ins.words[first].range.start, ins.words.back().range.end};
 }
 
-std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string in_quotes(std::string_view s) {
+    return "'" + std::string(s) + "'";
+}
+
+// For "<KEYWORD> needs ...", for the instructions that only need something.
+const char* expected_argument(InstructionKind kind) {
+    switch (kind) {
+        case InstructionKind::Arg:
+            return "a variable name";
+        case InstructionKind::Expose:
+            return "a port";
+        case InstructionKind::Onbuild:
+            return "an instruction";
+        case InstructionKind::Shell:
+            return "a JSON array naming the shell";
+        default:
+            return "a command";
+    }
+}
 
 void check_instruction(LintContext& ctx, const Instruction& ins) {
     if (ins.kind == InstructionKind::Unknown) return;
@@ -32,18 +50,21 @@ void check_instruction(LintContext& ctx, const Instruction& ins) {
                 missing("FROM needs a base image: FROM <image> [AS <name>]");
             } else if (n == 2) {
                 if (iequals(ins.words[1].text, "AS"))
-                    ctx.report(ins.words[1].range, "AS must be followed by a stage name: FROM <image> AS <name>");
+                    ctx.report(ins.words[1].range,
+                               "AS must be followed by a stage name: FROM <image> AS <name>");
                 else
                     ctx.report(ins.words[1].range,
                                "FROM takes one image, optionally followed by 'AS <name>'; found " +
                                    in_quotes(ins.words[1].text) + " where AS was expected");
             } else if (n >= 3) {
                 if (!iequals(ins.words[1].text, "AS"))
-                    ctx.report(ins.words[1].range, "expected AS between the image and the stage name, found " +
-                                                       in_quotes(ins.words[1].text));
+                    ctx.report(ins.words[1].range,
+                               "expected AS between the image and the stage name, found " +
+                                   in_quotes(ins.words[1].text));
                 else if (n > 3)
                     ctx.report(words_from(ins, 3),
-                               "FROM takes at most three arguments (<image> AS <name>); the rest is extra");
+                               "FROM takes at most three arguments (<image> AS <name>); the rest "
+                               "is extra");
             }
             break;
 
@@ -58,8 +79,9 @@ void check_instruction(LintContext& ctx, const Instruction& ins) {
                         in_quotes(ins.json ? ins.json->front().text : ins.words.front().text) +
                         " was given");
             } else if (!ins.json && is_heredoc_marker(ins.words.back().text)) {
-                ctx.report(ins.words.back().range,
-                           name() + " cannot write to a here-document: the last argument must be the destination path");
+                ctx.report(ins.words.back().range, name() +
+                                                       " cannot write to a here-document: the last "
+                                                       "argument must be the destination path");
             }
             break;
         }
@@ -67,8 +89,9 @@ void check_instruction(LintContext& ctx, const Instruction& ins) {
         case InstructionKind::User:
         case InstructionKind::Stopsignal:
             if (n == 0) {
-                missing(ins.kind == InstructionKind::User ? "USER needs a user name or UID, optionally with :group"
-                                                          : "STOPSIGNAL needs a signal name or number, e.g. SIGTERM");
+                missing(ins.kind == InstructionKind::User
+                            ? "USER needs a user name or UID, optionally with :group"
+                            : "STOPSIGNAL needs a signal name or number, e.g. SIGTERM");
             } else if (n > 1) {
                 ctx.report(words_from(ins, 1),
                            name() + " takes exactly one argument; BuildKit would read " +
@@ -81,7 +104,9 @@ void check_instruction(LintContext& ctx, const Instruction& ins) {
             break;
 
         case InstructionKind::Maintainer:
-            if (n == 0) missing("MAINTAINER needs a name (better: LABEL org.opencontainers.image.authors=...)");
+            if (n == 0)
+                missing(
+                    "MAINTAINER needs a name (better: LABEL org.opencontainers.image.authors=...)");
             break;
 
         case InstructionKind::Env:
@@ -113,18 +138,7 @@ void check_instruction(LintContext& ctx, const Instruction& ins) {
         case InstructionKind::Shell:
         case InstructionKind::Cmd:
         case InstructionKind::Entrypoint:
-            if (n == 0) {
-                static const char* const what[] = {"a variable name", "a port", "an instruction",
-                                                   "a JSON array naming the shell", "a command",
-                                                   "a command"};
-                size_t k = ins.kind == InstructionKind::Arg        ? 0
-                           : ins.kind == InstructionKind::Expose   ? 1
-                           : ins.kind == InstructionKind::Onbuild  ? 2
-                           : ins.kind == InstructionKind::Shell    ? 3
-                           : ins.kind == InstructionKind::Cmd      ? 4
-                                                                   : 5;
-                missing(name() + " needs " + what[k]);
-            }
+            if (n == 0) missing(name() + " needs " + expected_argument(ins.kind));
             break;
 
         case InstructionKind::Run:
@@ -138,13 +152,15 @@ void check_instruction(LintContext& ctx, const Instruction& ins) {
             }
             const std::string type = upper(ins.words[0].text);
             if (type == "NONE") {
-                if (n > 1) ctx.report(words_from(ins, 1), "HEALTHCHECK NONE takes no further arguments");
+                if (n > 1)
+                    ctx.report(words_from(ins, 1), "HEALTHCHECK NONE takes no further arguments");
             } else if (type == "CMD") {
                 bool empty_exec = n == 2 && ins.words[1].text == "[]";
                 if (n == 1 || empty_exec)
                     ctx.report(ins.words[0].range, "HEALTHCHECK CMD needs a command to run");
             } else {
-                ctx.report(ins.words[0].range, "unknown HEALTHCHECK type " + in_quotes(ins.words[0].text) +
+                ctx.report(ins.words[0].range, "unknown HEALTHCHECK type " +
+                                                   in_quotes(ins.words[0].text) +
                                                    ": expected CMD <command> or NONE");
             }
             break;
@@ -163,7 +179,8 @@ void check(LintContext& ctx) {
 }  // namespace
 
 const Rule argument_count_rule = {
-    {"ArgumentCount", "An instruction has missing, extra or misplaced arguments", "", Severity::Error},
+    {"ArgumentCount", "An instruction has missing, extra or misplaced arguments", "",
+     Severity::Error},
     check};
 
 }  // namespace envbuilder::rules

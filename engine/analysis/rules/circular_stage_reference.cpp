@@ -7,7 +7,7 @@ namespace {
 // dependency detected"). A stage reading from a later one is refused too, by the
 // CopyFromLaterStage rule, which leaves cycles to this one so each problem is said once.
 void check(LintContext& ctx) {
-    StageModel model(ctx.df);
+    const StageModel& model = ctx.stage_model();
     const auto& stages = model.stages();
     for (size_t s = 0; s < stages.size(); ++s) {
         for (const auto& dep : stages[s].dependencies) {

@@ -23,8 +23,8 @@ void check(LintContext& ctx) {
     for (size_t i : counted) {
         const auto& ins = df.instructions[i];
         if (ins.kind == dockerfile::InstructionKind::Unknown) continue;
+        if (majority_lower ? is_lower(ins.keyword) : is_upper(ins.keyword)) continue;
         std::string wanted = majority_lower ? lower(ins.keyword) : upper(ins.keyword);
-        if (ins.keyword == wanted) continue;
         ctx.report(ins.keyword_range,
                    "Command '" + ins.keyword + "' should match the case of the command majority (" +
                        (majority_lower ? "lowercase" : "uppercase") + ")",

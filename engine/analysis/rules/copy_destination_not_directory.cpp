@@ -18,16 +18,19 @@ using namespace instruction_checks;
 namespace {
 
 const RuleInfo kWildcardInfo = {"CopyDestinationNotDirectory",
-                                "Several sources copied to a destination that is not a directory", "",
-                                Severity::Warning};
+                                "Several sources copied to a destination that is not a directory",
+                                "", Severity::Warning};
 
-bool has_wildcard(std::string_view s) { return s.find_first_of("*?[") != std::string_view::npos; }
+bool has_wildcard(std::string_view s) {
+    return s.find_first_of("*?[") != std::string_view::npos;
+}
 
 // `/dst/${DIR}` or `$DEST`: the value, and whether it ends with '/', is only known at build time.
 bool ends_with_variable(std::string_view raw) {
     if (raw.ends_with('}') && raw.find("${") != std::string_view::npos) return true;
     size_t i = raw.size();
-    while (i > 0 && (std::isalnum(static_cast<unsigned char>(raw[i - 1])) || raw[i - 1] == '_')) --i;
+    while (i > 0 && (std::isalnum(static_cast<unsigned char>(raw[i - 1])) || raw[i - 1] == '_'))
+        --i;
     return i < raw.size() && i > 0 && raw[i - 1] == '$';
 }
 
@@ -44,7 +47,8 @@ void check_instruction(LintContext& ctx, const Instruction& ins) {
     // Most COPYs have one plain source: leave before building anything.
     const size_t count = ins.json ? ins.json->size() : ins.words.size();
     if (count < 2) return;
-    if (count == 2 && !has_wildcard(ins.json ? ins.json->front().text : ins.words.front().text)) return;
+    if (count == 2 && !has_wildcard(ins.json ? ins.json->front().text : ins.words.front().text))
+        return;
     std::vector<std::string> texts;  // sources then destination, unquoted
     const dockerfile::Word* dest_word = nullptr;
     if (ins.json) {
@@ -59,7 +63,8 @@ void check_instruction(LintContext& ctx, const Instruction& ins) {
     // The raw destination (quotes and variables as written) for the variable test and the fix.
     auto raw = single_line_text(ctx.df.source, dest_word->range);
     std::string_view raw_dest = raw ? *raw : std::string_view(dest_word->text);
-    if (is_directory(dest, ctx.df.escape) || ends_with_variable(dest) || ends_with_variable(raw_dest))
+    if (is_directory(dest, ctx.df.escape) || ends_with_variable(dest) ||
+        ends_with_variable(raw_dest))
         return;
 
     // The fix appends '/', inside the closing quote when there is one.
@@ -74,8 +79,8 @@ void check_instruction(LintContext& ctx, const Instruction& ins) {
     const size_t sources = texts.size() - 1;
     if (sources > 1) {
         ctx.report(dest_word->range,
-                   name + " copies " + std::to_string(sources) + " sources, so the destination '" + dest +
-                       "' must be a directory ending in '/'",
+                   name + " copies " + std::to_string(sources) + " sources, so the destination '" +
+                       dest + "' must be a directory ending in '/'",
                    std::move(fix));
     } else {
         ctx.report_as(kWildcardInfo, dest_word->range,
@@ -93,8 +98,8 @@ void check(LintContext& ctx) {
 }  // namespace
 
 const Rule copy_destination_not_directory_rule = {
-    {"CopyDestinationNotDirectory", "Several sources copied to a destination that is not a directory", "",
-     Severity::Error},
+    {"CopyDestinationNotDirectory",
+     "Several sources copied to a destination that is not a directory", "", Severity::Error},
     check};
 
 }  // namespace envbuilder::rules

@@ -4,7 +4,7 @@
 namespace envbuilder::rules {
 namespace {
 void check(LintContext& ctx) {
-    StageModel model(ctx.df);
+    const StageModel& model = ctx.stage_model();
     for (size_t s = 0; s < model.stages().size(); ++s) {
         for (const auto& dep : model.stages()[s].dependencies) {
             if (!dep.stage || *dep.stage <= s || model.depends_on(*dep.stage, s)) continue;

@@ -12,9 +12,10 @@ void check(LintContext& ctx) {
     for (size_t index : ctx.df.global_instructions) {
         const auto& ins = ctx.df.instructions[index];
         if (ins.kind == InstructionKind::Arg || ins.kind == InstructionKind::Unknown) continue;
-        ctx.report(ins.keyword_range, std::string(keyword_name(ins.kind)) +
-                                          " comes before any FROM: there is no build stage yet, and "
-                                          "only ARG may precede the first FROM");
+        ctx.report(ins.keyword_range,
+                   std::string(keyword_name(ins.kind)) +
+                       " comes before any FROM: there is no build stage yet, and "
+                       "only ARG may precede the first FROM");
         return;
     }
 }
@@ -22,7 +23,8 @@ void check(LintContext& ctx) {
 }  // namespace
 
 const Rule instruction_before_from_rule = {
-    {"InstructionBeforeFrom", "An instruction other than ARG before the first FROM", "", Severity::Error},
+    {"InstructionBeforeFrom", "An instruction other than ARG before the first FROM", "",
+     Severity::Error},
     check};
 
 }  // namespace envbuilder::rules

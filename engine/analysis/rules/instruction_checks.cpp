@@ -19,28 +19,22 @@ namespace {
 // BuildKit's instructions/parse.go and the RUN hooks (commands_run*.go). STOPSIGNAL, like the
 // other instructions without an entry, declares no flags.
 constexpr std::array kFromFlags = {FlagSpec{"platform", FlagType::String}};
-constexpr std::array kRunFlags = {FlagSpec{"mount", FlagType::Strings},
-                                  FlagSpec{"network", FlagType::String},
-                                  FlagSpec{"security", FlagType::String},
-                                  FlagSpec{"device", FlagType::Strings}};
-constexpr std::array kCopyFlags = {FlagSpec{"from", FlagType::String},
-                                   FlagSpec{"chown", FlagType::String},
-                                   FlagSpec{"chmod", FlagType::String},
-                                   FlagSpec{"link", FlagType::Bool},
-                                   FlagSpec{"parents", FlagType::Bool},
-                                   FlagSpec{"exclude", FlagType::Strings}};
-constexpr std::array kAddFlags = {FlagSpec{"chown", FlagType::String},
-                                  FlagSpec{"chmod", FlagType::String},
-                                  FlagSpec{"link", FlagType::Bool},
-                                  FlagSpec{"keep-git-dir", FlagType::Bool},
-                                  FlagSpec{"checksum", FlagType::String},
-                                  FlagSpec{"exclude", FlagType::Strings},
-                                  FlagSpec{"unpack", FlagType::Bool}};
-constexpr std::array kHealthcheckFlags = {FlagSpec{"interval", FlagType::String},
-                                          FlagSpec{"timeout", FlagType::String},
-                                          FlagSpec{"start-period", FlagType::String},
-                                          FlagSpec{"start-interval", FlagType::String},
-                                          FlagSpec{"retries", FlagType::String}};
+constexpr std::array kRunFlags = {
+    FlagSpec{"mount", FlagType::Strings}, FlagSpec{"network", FlagType::String},
+    FlagSpec{"security", FlagType::String}, FlagSpec{"device", FlagType::Strings}};
+constexpr std::array kCopyFlags = {
+    FlagSpec{"from", FlagType::String},  FlagSpec{"chown", FlagType::String},
+    FlagSpec{"chmod", FlagType::String}, FlagSpec{"link", FlagType::Bool},
+    FlagSpec{"parents", FlagType::Bool}, FlagSpec{"exclude", FlagType::Strings}};
+constexpr std::array kAddFlags = {
+    FlagSpec{"chown", FlagType::String},    FlagSpec{"chmod", FlagType::String},
+    FlagSpec{"link", FlagType::Bool},       FlagSpec{"keep-git-dir", FlagType::Bool},
+    FlagSpec{"checksum", FlagType::String}, FlagSpec{"exclude", FlagType::Strings},
+    FlagSpec{"unpack", FlagType::Bool}};
+constexpr std::array kHealthcheckFlags = {
+    FlagSpec{"interval", FlagType::String}, FlagSpec{"timeout", FlagType::String},
+    FlagSpec{"start-period", FlagType::String}, FlagSpec{"start-interval", FlagType::String},
+    FlagSpec{"retries", FlagType::String}};
 
 const std::string* always_set(std::string_view) {
     static const std::string value = "x";
@@ -51,12 +45,18 @@ const std::string* always_set(std::string_view) {
 
 std::span<const FlagSpec> accepted_flags(InstructionKind kind) {
     switch (kind) {
-        case InstructionKind::From: return kFromFlags;
-        case InstructionKind::Run: return kRunFlags;
-        case InstructionKind::Copy: return kCopyFlags;
-        case InstructionKind::Add: return kAddFlags;
-        case InstructionKind::Healthcheck: return kHealthcheckFlags;
-        default: return {};
+        case InstructionKind::From:
+            return kFromFlags;
+        case InstructionKind::Run:
+            return kRunFlags;
+        case InstructionKind::Copy:
+            return kCopyFlags;
+        case InstructionKind::Add:
+            return kAddFlags;
+        case InstructionKind::Healthcheck:
+            return kHealthcheckFlags;
+        default:
+            return {};
     }
 }
 
@@ -125,7 +125,9 @@ bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
-bool has_variable(std::string_view s) { return s.find('$') != std::string_view::npos; }
+bool has_variable(std::string_view s) {
+    return s.find('$') != std::string_view::npos;
+}
 
 bool is_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -227,7 +229,9 @@ std::optional<ExpansionSyntaxError> expansion_syntax_error(std::string_view text
             plain = false;
         } else if (c == '$' && i + 1 < text.size() && text[i + 1] == '{') {
             size_t j = i + 2;
-            while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_')) ++j;
+            while (j < text.size() &&
+                   (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_'))
+                ++j;
             plain = j > i + 2 && j < text.size() && text[j] == '}';
             i = j;
         }
@@ -269,9 +273,8 @@ std::optional<ExposeSpec> split_expose_word(std::string_view word, char escape) 
     spec.port_begin = 0;
     if (slash != std::string_view::npos) {
         size_t next = t.find('/', slash + 1);
-        std::string_view proto = t.substr(slash + 1, next == std::string_view::npos
-                                                         ? std::string_view::npos
-                                                         : next - slash - 1);
+        std::string_view proto = t.substr(
+            slash + 1, next == std::string_view::npos ? std::string_view::npos : next - slash - 1);
         if (!proto.empty()) {
             spec.proto = std::string(proto);
             spec.proto_begin = slash + 1;

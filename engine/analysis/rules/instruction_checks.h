@@ -102,11 +102,11 @@ std::optional<ExpansionSyntaxError> expansion_syntax_error(std::string_view text
 
 // A port spec of EXPOSE split the way BuildKit does: `port[/proto]`, offsets into the word.
 struct ExposeSpec {
-    std::string text;       // the word with one pair of surrounding quotes removed
-    size_t offset = 0;      // where `text` starts in the word
-    bool exact = false;     // offsets map 1:1 onto the word (no unquoting inside)
-    std::string port;       // before the first '/'
-    size_t port_begin = 0;  // offsets into `text`
+    std::string text;                  // the word with one pair of surrounding quotes removed
+    size_t offset = 0;                 // where `text` starts in the word
+    bool exact = false;                // offsets map 1:1 onto the word (no unquoting inside)
+    std::string port;                  // before the first '/'
+    size_t port_begin = 0;             // offsets into `text`
     std::optional<std::string> proto;  // after the first '/', when non-empty
     size_t proto_begin = 0;
 };

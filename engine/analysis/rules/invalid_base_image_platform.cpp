@@ -18,7 +18,7 @@ std::string host_platform() {
 // runs when a resolver is supplied (the executor supplies one once it has pulled the base).
 void check(LintContext& ctx) {
     if (!ctx.options.resolve_base_image) return;
-    StageModel model(ctx.df);
+    const StageModel& model = ctx.stage_model();
     std::map<std::string, std::string> globals;
     for (const auto& [name, value] : model.global_args())
         if (value) globals[name] = *value;

@@ -8,7 +8,7 @@ namespace {
 // With no --build-arg given, the global ARG defaults alone must make every FROM a usable image
 // name; otherwise a plain `docker build .` fails.
 void check(LintContext& ctx) {
-    StageModel model(ctx.df);
+    const StageModel& model = ctx.stage_model();
     std::map<std::string, std::string> defaults;
     for (const auto& [name, value] : model.global_args())
         if (value) defaults[name] = *value;

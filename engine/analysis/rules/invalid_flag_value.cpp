@@ -19,7 +19,9 @@ using namespace instruction_checks;
 
 namespace {
 
-std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string in_quotes(std::string_view s) {
+    return "'" + std::string(s) + "'";
+}
 
 // Go's time.ParseDuration: [-+]? (digits [. digits] unit)+, or a bare "0". Units ns, us, µs (both
 // the micro sign and Greek mu), ms, s, m, h. Returns an error text, or nullopt with `out` set.
@@ -43,8 +45,10 @@ std::optional<std::string> parse_go_duration(std::string_view s, int64_t& out) {
         uint64_t whole = 0;
         bool digits = false, overflow = false;
         while (!s.empty() && std::isdigit(static_cast<unsigned char>(s[0]))) {
-            if (whole > (kMax - 9) / 10) overflow = true;
-            else whole = whole * 10 + static_cast<uint64_t>(s[0] - '0');
+            if (whole > (kMax - 9) / 10)
+                overflow = true;
+            else
+                whole = whole * 10 + static_cast<uint64_t>(s[0] - '0');
             digits = true;
             s.remove_prefix(1);
         }
@@ -69,13 +73,20 @@ std::optional<std::string> parse_go_duration(std::string_view s, int64_t& out) {
         s.remove_prefix(u);
         if (unit.empty()) return "a unit is missing (ns, us, ms, s, m or h)";
         uint64_t ns;
-        if (unit == "ns") ns = 1;
-        else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") ns = 1000;
-        else if (unit == "ms") ns = 1000 * 1000;
-        else if (unit == "s") ns = 1000ull * 1000 * 1000;
-        else if (unit == "m") ns = 60ull * 1000 * 1000 * 1000;
-        else if (unit == "h") ns = 3600ull * 1000 * 1000 * 1000;
-        else return "unknown unit " + in_quotes(unit) + " (expected ns, us, ms, s, m or h)";
+        if (unit == "ns")
+            ns = 1;
+        else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")
+            ns = 1000;
+        else if (unit == "ms")
+            ns = 1000 * 1000;
+        else if (unit == "s")
+            ns = 1000ull * 1000 * 1000;
+        else if (unit == "m")
+            ns = 60ull * 1000 * 1000 * 1000;
+        else if (unit == "h")
+            ns = 3600ull * 1000 * 1000 * 1000;
+        else
+            return "unknown unit " + in_quotes(unit) + " (expected ns, us, ms, s, m or h)";
         if (whole > kMax / ns) return "duration is too large";
         uint64_t v = whole * ns + static_cast<uint64_t>(fraction * static_cast<double>(ns) / scale);
         if (v > kMax - total) return "duration is too large";
@@ -101,7 +112,8 @@ bool is_symbolic_mode(std::string_view s) {
                 ++i;
                 continue;
             }
-            while (i < s.size() && std::string_view("rwxXst").find(s[i]) != std::string_view::npos) ++i;
+            while (i < s.size() && std::string_view("rwxXst").find(s[i]) != std::string_view::npos)
+                ++i;
         }
         if (!any_action) return false;
         if (i == s.size()) return true;
@@ -111,7 +123,8 @@ bool is_symbolic_mode(std::string_view s) {
 }
 
 std::optional<std::string> check_chmod(std::string_view v) {
-    bool octal = !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '7'; });
+    bool octal =
+        !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '7'; });
     if (octal) {
         uint64_t mode = 0;
         for (char c : v) {
@@ -121,18 +134,19 @@ std::optional<std::string> check_chmod(std::string_view v) {
         return std::nullopt;
     }
     if (is_symbolic_mode(v)) return std::nullopt;
-    return "--chmod takes an octal mode up to 07777 (e.g. 0644) or a symbolic one (e.g. u+x), not " +
+    return "--chmod takes an octal mode up to 07777 (e.g. 0644) or a symbolic one (e.g. u+x), "
+           "not " +
            in_quotes(v);
 }
 
 constexpr std::array<std::string_view, 16> kKnownOS = {
-    "aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios",
-    "js", "linux", "nacl", "netbsd", "openbsd", "plan9", "solaris", "windows"};
+    "aix", "android", "darwin", "dragonfly", "freebsd", "hurd",  "illumos", "ios",
+    "js",  "linux",   "nacl",   "netbsd",    "openbsd", "plan9", "solaris", "windows"};
 constexpr std::array<std::string_view, 32> kKnownArch = {
-    "386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be", "ppc64", "ppc64le",
-    "loong64", "mips", "mipsle", "mips64", "mips64le", "mips64p32", "mips64p32le", "ppc",
-    "riscv", "riscv64", "s390", "s390x", "sparc", "sparc64", "wasm", "i386", "x86_64",
-    "x86-64", "aarch64", "armhf", "armel", "zos", "loongarch64"};
+    "386",     "amd64",   "amd64p32", "arm",     "armbe",  "arm64",    "arm64be",   "ppc64",
+    "ppc64le", "loong64", "mips",     "mipsle",  "mips64", "mips64le", "mips64p32", "mips64p32le",
+    "ppc",     "riscv",   "riscv64",  "s390",    "s390x",  "sparc",    "sparc64",   "wasm",
+    "i386",    "x86_64",  "x86-64",   "aarch64", "armhf",  "armel",    "zos",       "loongarch64"};
 
 // containerd's platforms.Parse: os[/arch[/variant]], each part [A-Za-z0-9_.-]+ (the OS may carry
 // a "(version)" suffix). A lone part must be a known OS or architecture.
@@ -142,8 +156,8 @@ std::optional<std::string> check_platform(std::string_view v) {
     size_t start = 0;
     while (true) {
         size_t slash = v.find('/', start);
-        parts.push_back(v.substr(start, slash == std::string_view::npos ? std::string_view::npos
-                                                                       : slash - start));
+        parts.push_back(v.substr(
+            start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
         if (slash == std::string_view::npos) break;
         start = slash + 1;
     }
@@ -157,7 +171,8 @@ std::optional<std::string> check_platform(std::string_view v) {
         if (p.empty()) return "empty part in platform " + in_quotes(v) + hint;
         for (char c : p)
             if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-')
-                return "invalid character '" + std::string(1, c) + "' in platform " + in_quotes(v) + hint;
+                return "invalid character '" + std::string(1, c) + "' in platform " + in_quotes(v) +
+                       hint;
     }
     if (parts.size() == 1) {
         std::string p = lower(parts[0]);
@@ -171,14 +186,20 @@ std::optional<std::string> check_platform(std::string_view v) {
 std::optional<std::string> check_checksum(std::string_view v) {
     size_t colon = v.find(':');
     std::string_view algorithm = v.substr(0, colon);
-    size_t want = algorithm == "sha256" ? 64 : algorithm == "sha384" ? 96 : algorithm == "sha512" ? 128 : 0;
+    size_t want = algorithm == "sha256"   ? 64
+                  : algorithm == "sha384" ? 96
+                  : algorithm == "sha512" ? 128
+                                          : 0;
     if (colon == std::string_view::npos || want == 0)
-        return "--checksum takes sha256:<64 hex>, sha384:<96 hex> or sha512:<128 hex>, not " + in_quotes(v);
+        return "--checksum takes sha256:<64 hex>, sha384:<96 hex> or sha512:<128 hex>, not " +
+               in_quotes(v);
     std::string_view hex = v.substr(colon + 1);
     for (char c : hex) {
         if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) continue;
-        if (std::isxdigit(static_cast<unsigned char>(c))) return "--checksum digest must be lowercase hex";
-        return "invalid character '" + std::string(1, c) + "' in --checksum digest (expected hex digits)";
+        if (std::isxdigit(static_cast<unsigned char>(c)))
+            return "--checksum digest must be lowercase hex";
+        return "invalid character '" + std::string(1, c) +
+               "' in --checksum digest (expected hex digits)";
     }
     if (hex.size() != want)
         return "a " + std::string(algorithm) + " checksum has " + std::to_string(want) +
@@ -206,7 +227,8 @@ std::optional<int64_t> parse_int32(std::string_view v) {
 }
 
 bool is_duration_flag(std::string_view name) {
-    return name == "interval" || name == "timeout" || name == "start-period" || name == "start-interval";
+    return name == "interval" || name == "timeout" || name == "start-period" ||
+           name == "start-interval";
 }
 
 void check_instruction(LintContext& ctx, const Instruction& ins) {
@@ -220,7 +242,8 @@ void check_instruction(LintContext& ctx, const Instruction& ins) {
 
         if (spec->type == FlagType::Bool) {
             std::string l = lower(v);
-            if (l != "true" && l != "false") problem = dashed() + " takes true or false, not " + in_quotes(v);
+            if (l != "true" && l != "false")
+                problem = dashed() + " takes true or false, not " + in_quotes(v);
         } else if (ins.kind == InstructionKind::Healthcheck && is_duration_flag(flag.name)) {
             // BuildKit (parseOptInterval): 0 means "use the default"; anything else must be at
             // least 1ms. Negative durations are below 1ms too.
@@ -229,14 +252,17 @@ void check_instruction(LintContext& ctx, const Instruction& ins) {
                 problem = dashed() + ": " + in_quotes(v) + " is not a valid duration (" + *e +
                           "); write e.g. 30s, 1m30s or 500ms";
             else if (ns != 0 && ns < 1000 * 1000)
-                problem = dashed() + " must be at least 1ms (or 0 for the default), not " + in_quotes(v);
+                problem =
+                    dashed() + " must be at least 1ms (or 0 for the default), not " + in_quotes(v);
         } else if (ins.kind == InstructionKind::Healthcheck && flag.name == "retries") {
             // Current BuildKit parses --retries with ParseInt(v, 10, 32) and rejects only negative
             // numbers (0 means the default); older releases required at least 1. We follow the
             // current behaviour.
             auto n = parse_int32(v);
-            if (!n) problem = "--retries takes a whole number, not " + in_quotes(v);
-            else if (*n < 0) problem = "--retries cannot be negative (" + v + ")";
+            if (!n)
+                problem = "--retries takes a whole number, not " + in_quotes(v);
+            else if (*n < 0)
+                problem = "--retries cannot be negative (" + v + ")";
         } else if (flag.name == "chmod") {
             if (!has_variable(v)) problem = check_chmod(v);
         } else if (ins.kind == InstructionKind::From && flag.name == "platform") {
@@ -245,8 +271,10 @@ void check_instruction(LintContext& ctx, const Instruction& ins) {
             if (!has_variable(v)) problem = check_checksum(v);
         } else if (ins.kind == InstructionKind::Copy && flag.name == "from") {
             if (!has_variable(v) && !std::isalnum(static_cast<unsigned char>(v[0])))
-                problem = "--from takes a stage name, a stage index or an image, which start with "
-                          "a letter or digit, not " + in_quotes(v);
+                problem =
+                    "--from takes a stage name, a stage index or an image, which start with "
+                    "a letter or digit, not " +
+                    in_quotes(v);
         }
         if (problem) ctx.report(flag.value_range, std::move(*problem));
     }

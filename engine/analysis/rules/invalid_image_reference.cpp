@@ -108,8 +108,8 @@ void check_copy_from(LintContext& ctx) {
                 const std::string& v = *flag.value;
                 // Variables are resolved per stage at build time; a leading symbol is
                 // InvalidFlagValue's; digits are a stage index; a name is a stage.
-                if (has_variable(v) || !std::isalnum(static_cast<unsigned char>(v[0])) || is_digits(v) ||
-                    stages.count(lower(v)))
+                if (has_variable(v) || !std::isalnum(static_cast<unsigned char>(v[0])) ||
+                    is_digits(v) || stages.count(lower(v)))
                     continue;
                 auto result = oci::parse_reference(v);
                 const oci::ReferenceError* err = oci::get_error(result);
@@ -134,7 +134,8 @@ void check(LintContext& ctx) {
 }  // namespace
 
 const Rule invalid_image_reference_rule = {
-    {"InvalidImageReference", "An image reference in FROM or COPY --from is malformed", "", Severity::Error},
+    {"InvalidImageReference", "An image reference in FROM or COPY --from is malformed", "",
+     Severity::Error},
     check};
 
 }  // namespace envbuilder::rules

@@ -19,11 +19,13 @@ void check(LintContext& ctx) {
                 break;
             case InstructionKind::From:
                 ctx.report(t.keyword_range,
-                           "FROM cannot be an ONBUILD trigger: a child image cannot start a new stage from its base");
+                           "FROM cannot be an ONBUILD trigger: a child image cannot start a new "
+                           "stage from its base");
                 break;
             case InstructionKind::Maintainer:
                 ctx.report(t.keyword_range,
-                           "MAINTAINER cannot be an ONBUILD trigger (use LABEL org.opencontainers.image.authors=...)");
+                           "MAINTAINER cannot be an ONBUILD trigger (use LABEL "
+                           "org.opencontainers.image.authors=...)");
                 break;
             default:
                 break;
@@ -34,7 +36,8 @@ void check(LintContext& ctx) {
 }  // namespace
 
 const Rule invalid_onbuild_trigger_rule = {
-    {"InvalidOnbuildTrigger", "ONBUILD triggers cannot be ONBUILD, FROM or MAINTAINER", "", Severity::Error},
+    {"InvalidOnbuildTrigger", "ONBUILD triggers cannot be ONBUILD, FROM or MAINTAINER", "",
+     Severity::Error},
     check};
 
 }  // namespace envbuilder::rules

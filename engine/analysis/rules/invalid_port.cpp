@@ -26,8 +26,9 @@ std::optional<std::string> port_problem(std::string_view port) {
     size_t dash = port.find('-');
     if (dash == std::string_view::npos) {
         if (port_number(port)) return std::nullopt;
-        return is_digits(port) ? "port " + q + " is out of range (0-65535)"
-                               : q + " is not a port number (expected 0-65535 or a range such as 8000-8010)";
+        return is_digits(port)
+                   ? "port " + q + " is out of range (0-65535)"
+                   : q + " is not a port number (expected 0-65535 or a range such as 8000-8010)";
     }
     auto low = port_number(port.substr(0, dash));
     auto high = port_number(port.substr(dash + 1));
@@ -51,7 +52,8 @@ void check(LintContext& ctx) {
                     size_t b = spec->offset + spec->port_begin;
                     // An empty port ("/tcp") points at the '/'.
                     size_t e = spec->port.empty() ? b + 1 : b + spec->port.size();
-                    r = sub_range(ctx.df.source, word.range, word.text, b, std::min(e, word.text.size()));
+                    r = sub_range(ctx.df.source, word.range, word.text, b,
+                                  std::min(e, word.text.size()));
                 }
                 ctx.report(r, std::move(*problem));
             }
@@ -62,6 +64,7 @@ void check(LintContext& ctx) {
 }  // namespace
 
 const Rule invalid_port_rule = {
-    {"InvalidPort", "An EXPOSE port is not a number or range within 0-65535", "", Severity::Error}, check};
+    {"InvalidPort", "An EXPOSE port is not a number or range within 0-65535", "", Severity::Error},
+    check};
 
 }  // namespace envbuilder::rules

@@ -30,7 +30,8 @@ void check(LintContext& ctx) {
                 }
                 if (auto near = closest_match(proto, kProtocols)) {
                     message += " (did you mean " + std::string(*near) + "?)";
-                    if (r != word.range) fix = replace_fix("Change to " + std::string(*near), r, std::string(*near));
+                    if (r != word.range)
+                        fix = replace_fix("Change to " + std::string(*near), r, std::string(*near));
                 }
                 ctx.report(r, message + "; EXPOSE accepts tcp, udp or sctp", std::move(fix));
             }

@@ -18,10 +18,13 @@ namespace {
 
 constexpr std::array<std::string_view, 5> kTypes = {"bind", "cache", "tmpfs", "secret", "ssh"};
 constexpr std::array<std::string_view, 19> kKeys = {
-    "type", "from", "source", "src", "target", "dst", "destination", "readonly", "ro", "readwrite",
-    "rw", "required", "id", "sharing", "mode", "uid", "gid", "env", "size"};
+    "type",     "from", "source",    "src", "target",   "dst", "destination",
+    "readonly", "ro",   "readwrite", "rw",  "required", "id",  "sharing",
+    "mode",     "uid",  "gid",       "env", "size"};
 
-std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string in_quotes(std::string_view s) {
+    return "'" + std::string(s) + "'";
+}
 
 // Go's strconv.ParseBool.
 bool is_go_bool(std::string_view v) {
@@ -44,7 +47,7 @@ bool is_uint32(std::string_view v, int base) {
 }
 
 class MountChecker {
-public:
+  public:
     MountChecker(LintContext& ctx, const dockerfile::Flag& flag)
         : ctx_(ctx), flag_(flag), value_(*flag.value) {
         // Offsets map onto the source only when the value was written without quotes/escapes.
@@ -55,7 +58,8 @@ public:
     void run() {
         CsvResult csv = split_csv(value_);
         if (csv.error) {
-            report(csv.error_offset, value_.size(), "--mount is not a valid comma-separated list: " + *csv.error);
+            report(csv.error_offset, value_.size(),
+                   "--mount is not a valid comma-separated list: " + *csv.error);
             return;
         }
         for (const CsvField& field : csv.fields) read_field(field);
@@ -63,7 +67,7 @@ public:
         per_type_checks();
     }
 
-private:
+  private:
     struct Seen {
         bool present = false;
         size_t begin = 0, end = 0;  // the key
@@ -87,7 +91,9 @@ private:
         ctx_.report(range(begin, end), std::move(message));
     }
 
-    bool file_info_allowed() const { return type_ == "secret" || type_ == "ssh" || type_ == "cache"; }
+    bool file_info_allowed() const {
+        return type_ == "secret" || type_ == "ssh" || type_ == "cache";
+    }
 
     void read_field(const CsvField& field) {
         std::string_view text = field.text;
@@ -103,7 +109,8 @@ private:
                 return;
             }
             report(field.begin, field.end,
-                   "mount option " + in_quotes(text) + " must be key=value (only ro, rw and required may stand alone)");
+                   "mount option " + in_quotes(text) +
+                       " must be key=value (only ro, rw and required may stand alone)");
             return;
         }
         std::string_view value = text.substr(eq + 1);
@@ -122,7 +129,8 @@ private:
             std::string t = lower(value);
             if (std::find(kTypes.begin(), kTypes.end(), t) == kTypes.end()) {
                 std::string message = "unknown mount type " + in_quotes(value);
-                if (auto near = closest_match(t, kTypes)) message += " (did you mean " + std::string(*near) + "?)";
+                if (auto near = closest_match(t, kTypes))
+                    message += " (did you mean " + std::string(*near) + "?)";
                 report(vb, ve, message + "; expected bind, cache, tmpfs, secret or ssh");
                 bad_type_ = true;
                 return;
@@ -162,7 +170,8 @@ private:
             mark(size_);
         } else {
             std::string message = "unknown mount option " + in_quotes(key);
-            if (auto near = closest_match(key, kKeys)) message += " (did you mean " + std::string(*near) + "?)";
+            if (auto near = closest_match(key, kKeys))
+                message += " (did you mean " + std::string(*near) + "?)";
             report(field.begin, key_end, std::move(message));
         }
     }
@@ -171,7 +180,8 @@ private:
     bool check_required(size_t begin, size_t end) {
         if (type_ == "secret" || type_ == "ssh") return true;
         std::string message = "required applies only to secret and ssh mounts, not " + type_;
-        if (!type_given_) message += " (if this is a secret or ssh mount, put type= before required)";
+        if (!type_given_)
+            message += " (if this is a secret or ssh mount, put type= before required)";
         report(begin, end, std::move(message));
         return false;
     }
@@ -180,10 +190,12 @@ private:
         for (auto [seen, name] : {std::pair{&mode_, "mode"}, {&uid_, "uid"}, {&gid_, "gid"}}) {
             if (seen->present && !file_info_allowed())
                 report(seen->begin, seen->end,
-                       std::string(name) + " is not allowed on " + type_ + " mounts (only secret, ssh and cache)");
+                       std::string(name) + " is not allowed on " + type_ +
+                           " mounts (only secret, ssh and cache)");
         }
         if (sharing_.present && type_ != "cache")
-            report(sharing_.begin, sharing_.end, "sharing applies only to cache mounts, not " + type_);
+            report(sharing_.begin, sharing_.end,
+                   "sharing applies only to cache mounts, not " + type_);
         if (env_.present && type_ != "secret")
             report(env_.begin, env_.end, "env applies only to secret mounts, not " + type_);
         if (size_.present && type_ != "tmpfs")
@@ -196,7 +208,8 @@ private:
                 report(0, value_.size(), "a secret mount needs id=, source= or target=");
         } else if (type_ == "bind" || type_ == "cache" || type_ == "tmpfs") {
             if (!target_.nonempty)
-                report(0, value_.size(), "a " + type_ + " mount needs target=<path in the container>");
+                report(0, value_.size(),
+                       "a " + type_ + " mount needs target=<path in the container>");
         }
     }
 };

@@ -23,9 +23,11 @@ void check(LintContext& ctx) {
                 std::optional<Fix> fix;
                 if (auto near = closest_match(lower(v), modes)) {
                     message += " (did you mean " + std::string(*near) + "?)";
-                    fix = replace_fix("Change to " + std::string(*near), flag.value_range, std::string(*near));
+                    fix = replace_fix("Change to " + std::string(*near), flag.value_range,
+                                      std::string(*near));
                 }
-                ctx.report(flag.value_range, message + "; expected default, none or host", std::move(fix));
+                ctx.report(flag.value_range, message + "; expected default, none or host",
+                           std::move(fix));
             }
         },
         /*with_triggers=*/true);
@@ -34,6 +36,7 @@ void check(LintContext& ctx) {
 }  // namespace
 
 const Rule invalid_run_network_rule = {
-    {"InvalidRunNetwork", "RUN --network is not default, none or host", "", Severity::Error}, check};
+    {"InvalidRunNetwork", "RUN --network is not default, none or host", "", Severity::Error},
+    check};
 
 }  // namespace envbuilder::rules

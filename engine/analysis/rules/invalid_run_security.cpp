@@ -23,9 +23,11 @@ void check(LintContext& ctx) {
                 std::optional<Fix> fix;
                 if (auto near = closest_match(lower(v), modes)) {
                     message += " (did you mean " + std::string(*near) + "?)";
-                    fix = replace_fix("Change to " + std::string(*near), flag.value_range, std::string(*near));
+                    fix = replace_fix("Change to " + std::string(*near), flag.value_range,
+                                      std::string(*near));
                 }
-                ctx.report(flag.value_range, message + "; expected sandbox or insecure", std::move(fix));
+                ctx.report(flag.value_range, message + "; expected sandbox or insecure",
+                           std::move(fix));
             }
         },
         /*with_triggers=*/true);
@@ -34,6 +36,7 @@ void check(LintContext& ctx) {
 }  // namespace
 
 const Rule invalid_run_security_rule = {
-    {"InvalidRunSecurity", "RUN --security is not sandbox or insecure", "", Severity::Error}, check};
+    {"InvalidRunSecurity", "RUN --security is not sandbox or insecure", "", Severity::Error},
+    check};
 
 }  // namespace envbuilder::rules

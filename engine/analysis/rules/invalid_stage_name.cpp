@@ -9,7 +9,8 @@ namespace {
 bool valid_stage_name(std::string_view name) {
     if (name.empty() || !(name[0] >= 'a' && name[0] <= 'z')) return false;
     for (char c : name) {
-        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+        bool ok =
+            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
         if (!ok) return false;
     }
     return true;
@@ -19,9 +20,10 @@ void check(LintContext& ctx) {
     for (const auto& stage : ctx.df.stages) {
         if (!stage.name) continue;
         if (valid_stage_name(lower(stage.name->text))) continue;
-        ctx.report(stage.name->range, "invalid stage name '" + stage.name->text +
-                                          "': it must start with a letter and contain only letters, "
-                                          "digits, '-', '_' and '.'");
+        ctx.report(stage.name->range,
+                   "invalid stage name '" + stage.name->text +
+                       "': it must start with a letter and contain only letters, "
+                       "digits, '-', '_' and '.'");
     }
 }
 

@@ -19,9 +19,10 @@ using namespace instruction_checks;
 namespace {
 
 constexpr std::array<std::string_view, 34> kNames = {
-    "ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL", "INT", "IO", "IOT",
-    "KILL", "PIPE", "POLL", "PROF", "PWR", "QUIT", "SEGV", "STKFLT", "STOP", "SYS", "TERM",
-    "TRAP", "TSTP", "TTIN", "TTOU", "URG", "USR1", "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ"};
+    "ABRT", "ALRM",   "BUS",  "CHLD",   "CLD",   "CONT", "FPE",  "HUP",  "ILL",
+    "INT",  "IO",     "IOT",  "KILL",   "PIPE",  "POLL", "PROF", "PWR",  "QUIT",
+    "SEGV", "STKFLT", "STOP", "SYS",    "TERM",  "TRAP", "TSTP", "TTIN", "TTOU",
+    "URG",  "USR1",   "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ"};
 
 // RTMIN, RTMIN+1..RTMIN+15, RTMAX-14..RTMAX-1, RTMAX, as in moby's signal_linux.go.
 bool is_realtime(std::string_view s) {
@@ -52,7 +53,8 @@ void check(LintContext& ctx) {
             if (has_variable(word.text)) return;
             std::string value = dockerfile::unquote(word.text, ctx.df.escape);
             std::string_view digits = value;
-            if (!digits.empty() && digits[0] == '+') digits.remove_prefix(1);  // Go's Atoi allows it
+            if (!digits.empty() && digits[0] == '+')
+                digits.remove_prefix(1);  // Go's Atoi allows it
             if (is_digits(digits)) {
                 bool ok = digits.size() <= 2 && digits != "0" && digits != "00";
                 if (ok) {
@@ -61,12 +63,14 @@ void check(LintContext& ctx) {
                     ok = n >= 1 && n <= 64;
                 }
                 if (!ok)
-                    ctx.report(word.range, "signal number " + value + " is out of range: Linux signals are 1-64");
+                    ctx.report(word.range, "signal number " + value +
+                                               " is out of range: Linux signals are 1-64");
                 return;
             }
             std::string name = upper(value);
             if (name.starts_with("SIG")) name.erase(0, 3);
-            if (std::find(kNames.begin(), kNames.end(), name) != kNames.end() || is_realtime(name)) return;
+            if (std::find(kNames.begin(), kNames.end(), name) != kNames.end() || is_realtime(name))
+                return;
             std::string message = "unknown signal '" + value + "'";
             std::optional<Fix> fix;
             if (auto near = closest_match(name, kNames)) {
@@ -74,7 +78,8 @@ void check(LintContext& ctx) {
                 message += " (did you mean " + suggestion + "?)";
                 fix = replace_fix("Change to " + suggestion, word.range, suggestion);
             }
-            ctx.report(word.range, message + "; expected a name such as SIGTERM or SIGQUIT, or a number 1-64",
+            ctx.report(word.range,
+                       message + "; expected a name such as SIGTERM or SIGQUIT, or a number 1-64",
                        std::move(fix));
         },
         /*with_triggers=*/true);

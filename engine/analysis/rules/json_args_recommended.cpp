@@ -35,7 +35,7 @@ bool shell_set_before(const dockerfile::Dockerfile& df, const StageModel& model,
 }
 
 void check(LintContext& ctx) {
-    StageModel model(ctx.df);
+    const StageModel& model = ctx.stage_model();
     for (size_t s = 0; s < ctx.df.stages.size(); ++s) {
         for (size_t i : ctx.df.stages[s].instructions) {
             const auto& ins = ctx.df.instructions[i];

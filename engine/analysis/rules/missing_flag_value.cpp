@@ -44,8 +44,9 @@ void check_instruction(LintContext& ctx, const Instruction& ins) {
         const std::string dashed = "--" + flag.name;
         const char* ex = example(flag.name);
         std::string hint = ex ? std::string(ex) : dashed + "=<duration>, e.g. " + dashed + "=30s";
-        ctx.report(flag.range, (flag.value ? dashed + "= has an empty value" : dashed + " needs a value") +
-                                   ": " + hint);
+        ctx.report(flag.range,
+                   (flag.value ? dashed + "= has an empty value" : dashed + " needs a value") +
+                       ": " + hint);
     }
 }
 

@@ -10,14 +10,16 @@ namespace {
 void check(LintContext& ctx) {
     if (!ctx.df.stages.empty()) return;
     const bool empty = ctx.df.instructions.empty();
-    ctx.report({{0, 0}, {0, 0}},
-               empty ? "the Dockerfile has no instructions: it needs at least a FROM to build anything"
-                     : "the Dockerfile has no FROM instruction, so there is no build stage to build");
+    ctx.report(
+        {{0, 0}, {0, 0}},
+        empty ? "the Dockerfile has no instructions: it needs at least a FROM to build anything"
+              : "the Dockerfile has no FROM instruction, so there is no build stage to build");
 }
 
 }  // namespace
 
 const Rule no_stages_rule = {
-    {"NoStages", "The Dockerfile has no FROM, so nothing can be built", "", Severity::Error}, check};
+    {"NoStages", "The Dockerfile has no FROM, so nothing can be built", "", Severity::Error},
+    check};
 
 }  // namespace envbuilder::rules

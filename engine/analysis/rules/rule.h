@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analysis/dockerfile_lint.h"
+#include "analysis/stage_model.h"
 
 namespace envbuilder::rules {
 
@@ -48,6 +49,12 @@ public:
     // Set by the runner before each rule's check.
     const RuleInfo* current = nullptr;
 
+    // How the stages relate; built once per lint, on first use.
+    const StageModel& stage_model() {
+        if (!stage_model_) stage_model_.emplace(df);
+        return *stage_model_;
+    }
+
     void report(Range range, std::string message, std::optional<Fix> fix = std::nullopt);
     // Reports under another rule's name (for files that hold a family of closely related checks).
     void report_as(const RuleInfo& rule, Range range, std::string message,
@@ -64,6 +71,7 @@ public:
 
 private:
     std::vector<Diagnostic>& out_;
+    std::optional<StageModel> stage_model_;
 };
 
 // Helpers shared by several rules.

@@ -32,8 +32,16 @@ std::string upper(std::string_view s) {
     return out;
 }
 
-bool is_lower(std::string_view s) { return lower(s) == s; }
-bool is_upper(std::string_view s) { return upper(s) == s; }
+bool is_lower(std::string_view s) {
+    for (char c : s)
+        if (std::isupper(static_cast<unsigned char>(c))) return false;
+    return true;
+}
+bool is_upper(std::string_view s) {
+    for (char c : s)
+        if (std::islower(static_cast<unsigned char>(c))) return false;
+    return true;
+}
 
 Fix replace_fix(std::string title, Range range, std::string text) {
     return Fix{std::move(title), {TextEdit{range, std::move(text)}}};

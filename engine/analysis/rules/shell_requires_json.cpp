@@ -16,7 +16,8 @@ namespace {
 void check(LintContext& ctx) {
     ctx.each_instruction(
         [&](const Instruction& ins, size_t) {
-            if (ins.kind != InstructionKind::Shell || ins.words.empty()) return;  // empty: ArgumentCount
+            if (ins.kind != InstructionKind::Shell || ins.words.empty())
+                return;  // empty: ArgumentCount
             if (ins.json) {
                 if (ins.json->empty())
                     ctx.report(ins.arguments_range,
@@ -34,7 +35,8 @@ void check(LintContext& ctx) {
                 std::string array = "[";
                 for (size_t k = 0; k < ins.words.size(); ++k) {
                     if (k) array += ", ";
-                    array += dockerfile::json_quote(dockerfile::unquote(ins.words[k].text, ctx.df.escape));
+                    array += dockerfile::json_quote(
+                        dockerfile::unquote(ins.words[k].text, ctx.df.escape));
                 }
                 array += "]";
                 fix = replace_fix("Convert to " + array, ins.arguments_range, array);

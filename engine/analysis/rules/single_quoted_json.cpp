@@ -17,8 +17,12 @@ namespace {
 
 bool applies(InstructionKind k) {
     switch (k) {
-        case InstructionKind::Run: case InstructionKind::Cmd: case InstructionKind::Entrypoint:
-        case InstructionKind::Shell: case InstructionKind::Volume: case InstructionKind::Copy:
+        case InstructionKind::Run:
+        case InstructionKind::Cmd:
+        case InstructionKind::Entrypoint:
+        case InstructionKind::Shell:
+        case InstructionKind::Volume:
+        case InstructionKind::Copy:
         case InstructionKind::Add:
             return true;
         default:
@@ -26,14 +30,18 @@ bool applies(InstructionKind k) {
     }
 }
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 // `[ 'a', 'b' ]` -> {"a", "b"}. nullopt when the text is not exactly that shape, or when an
 // element holds a backslash (whether it was meant as an escape cannot be told).
 std::optional<std::vector<std::string>> single_quoted_elements(std::string_view s) {
     std::vector<std::string> out;
     size_t i = 1;  // after '['
-    auto skip = [&] { while (i < s.size() && is_blank(s[i])) ++i; };
+    auto skip = [&] {
+        while (i < s.size() && is_blank(s[i])) ++i;
+    };
     skip();
     if (i < s.size() && s[i] == ']') return std::nullopt;  // "[]" is valid JSON anyway
     while (true) {
@@ -65,9 +73,10 @@ void check(LintContext& ctx) {
             while (first < a.size() && is_blank(a[first])) ++first;
             if (first >= a.size() || a[first] != '\'') return;  // not single-quoted JSON-like
             const std::string name = keyword_name(ins.kind);
-            std::string message = name + " arguments look like a JSON array but use single quotes, "
-                                         "which JSON does not allow, so they will run as a shell "
-                                         "command line; use double quotes";
+            std::string message = name +
+                                  " arguments look like a JSON array but use single quotes, "
+                                  "which JSON does not allow, so they will run as a shell "
+                                  "command line; use double quotes";
             std::optional<Fix> fix;
             if (auto elements = single_quoted_elements(a)) {
                 std::string array = "[";
@@ -86,7 +95,8 @@ void check(LintContext& ctx) {
 }  // namespace
 
 const Rule single_quoted_json_rule = {
-    {"SingleQuotedJson", "A JSON-array-looking argument written with single quotes", "", Severity::Warning},
+    {"SingleQuotedJson", "A JSON-array-looking argument written with single quotes", "",
+     Severity::Warning},
     check};
 
 }  // namespace envbuilder::rules

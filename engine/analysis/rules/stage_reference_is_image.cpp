@@ -7,7 +7,7 @@ namespace {
 // legitimate (`COPY --from=nginx:latest ...`) but also what a misspelt stage name does, so it is
 // said as information, with the nearest stage name when there is one.
 void check(LintContext& ctx) {
-    StageModel model(ctx.df);
+    const StageModel& model = ctx.stage_model();
     std::vector<std::string> names;
     for (const auto& st : ctx.df.stages)
         if (st.name) names.push_back(st.name->text);

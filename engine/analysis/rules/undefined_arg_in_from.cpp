@@ -5,7 +5,7 @@
 namespace envbuilder::rules {
 namespace {
 void check(LintContext& ctx) {
-    StageModel model(ctx.df);
+    const StageModel& model = ctx.stage_model();
     std::vector<std::string> declared;
     for (const auto& [name, value] : model.global_args()) declared.push_back(name);
     auto is_declared = [&](const std::string& name) {

@@ -11,21 +11,26 @@ using dockerfile::InstructionKind;
 // STOPSIGNAL and ARG defaults; shell-form commands are left to the shell.
 void check(LintContext& ctx) {
     const auto& df = ctx.df;
-    StageModel model(df);
+    const StageModel& model = ctx.stage_model();
     std::vector<std::string> globals;
     for (const auto& [name, value] : model.global_args()) globals.push_back(name);
 
     walk_stage_scopes(df, model, ctx.options, [&](size_t, size_t index, const Scope& scope) {
         const auto& ins = df.instructions[index];
+        // Only needed for a suggestion, i.e. rarely: built on first use.
         std::vector<std::string> known;
-        for (const auto& [name, value] : scope.vars) known.push_back(name);
+        auto known_names = [&]() -> const std::vector<std::string>& {
+            if (known.empty())
+                for (const auto& [name, value] : scope.vars) known.push_back(name);
+            return known;
+        };
 
         auto check_text = [&](const std::string& text, Range range) {
             auto scan = dockerfile::scan_variable_references(text, df.escape);
             for (const auto& ref : scan.references) {
                 if (ref.has_default() || scope.is_defined(ref.name)) continue;
                 if (ref.name == "BUILDKIT_SBOM_SCAN_CONTEXT" || ref.name == "BUILDKIT_SBOM_SCAN_STAGE") continue;
-                auto near = closest_match(ref.name, known);
+                auto near = closest_match(ref.name, known_names());
                 bool global_only = std::find(globals.begin(), globals.end(), ref.name) != globals.end();
                 // With an image whose env we have not seen, the variable may well come from the
                 // image: only a near-miss of a known name or a global ARG left undeclared is

@@ -1,7 +1,7 @@
 // UnterminatedQuote: a quote or `${` left open in text that BuildKit expands (ADD, COPY, ENV,
 // EXPOSE, FROM, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR, ARG defaults and the --from, --chown,
-// --platform and --mount values). BuildKit fails the instruction with "unexpected end of statement".
-// Shell-form RUN/CMD/ENTRYPOINT are the shell's to parse and are not checked.
+// --platform and --mount values). BuildKit fails the instruction with "unexpected end of
+// statement". Shell-form RUN/CMD/ENTRYPOINT are the shell's to parse and are not checked.
 #include "analysis/rules/instruction_checks.h"
 
 namespace envbuilder::rules {
@@ -28,7 +28,8 @@ void check(LintContext& ctx) {
 }  // namespace
 
 const Rule unterminated_quote_rule = {
-    {"UnterminatedQuote", "A quote or ${ is not closed in text that BuildKit expands", "", Severity::Error},
+    {"UnterminatedQuote", "A quote or ${ is not closed in text that BuildKit expands", "",
+     Severity::Error},
     check};
 
 }  // namespace envbuilder::rules
