@@ -42,6 +42,9 @@ inline const Reference* get_reference(const ReferenceResult& r) {
 inline const ReferenceError* get_error(const ReferenceResult& r) {
     return std::get_if<ReferenceError>(&r);
 }
+// A pointer into a temporary result would dangle: keep the result in a variable first.
+const Reference* get_reference(ReferenceResult&&) = delete;
+const ReferenceError* get_error(ReferenceResult&&) = delete;
 
 constexpr std::string_view kDockerHubRegistry = "docker.io";
 constexpr size_t kMaxNameLength = 255;  // the whole normalized name, registry included
