@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/lint_command.h"
+#include "lsp/server.h"
 #include "version.h"
 
 namespace {
@@ -12,6 +13,7 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  lint [--format text|json|sarif] PATH...   check Dockerfiles and devcontainer.json files\n"
+    "  lsp [--stdio]                             run the language server on stdin/stdout\n"
     "  version                                   print the version\n";
 }
 
@@ -24,6 +26,16 @@ int main(int argc, char** argv) {
     const std::string command = args[0];
     args.erase(args.begin());
     if (command == "lint") return envbuilder::cli::run_lint(args, std::cout, std::cerr);
+    if (command == "lsp" || command == "--stdio") {
+        for (const auto& a : args) {
+            // Editors pass transport flags; stdio is the only transport, so it is the only one accepted.
+            if (a != "--stdio") {
+                std::cerr << "envbuilder lsp: unsupported option '" << a << "' (only --stdio)\n";
+                return 2;
+            }
+        }
+        return envbuilder::lsp::run_language_server();
+    }
     if (command == "version" || command == "--version") {
         std::cout << "envbuilder " << ENVBUILDER_VERSION << '\n';
         return 0;

@@ -1,0 +1,86 @@
+#pragma once
+// The language server session: LSP lifecycle, message dispatch, documents and their diagnostics.
+// It speaks LSP and turns requests into engine calls; the engine knows nothing of LSP.
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "analysis/diagnostic.h"
+#include "lsp/documents.h"
+#include "lsp/transport.h"
+#include "protocol/jsonrpc.h"
+
+namespace envbuilder::lsp {
+
+struct Settings {
+    std::set<std::string> disabled_rules;
+    std::map<std::string, Severity> severity_overrides;
+};
+
+class LanguageServer {
+public:
+    LanguageServer(boost::asio::io_context& io, StdioTransport& transport);
+
+    // Handles the messages of one read in order; a $/cancelRequest among them cancels a request
+    // that precedes it in the same read.
+    void on_bodies(std::vector<std::string> bodies);
+    void on_end(bool mid_message);
+    void on_framing_error(const std::string& problem);
+    // 0 after shutdown + exit, 1 otherwise (as LSP asks).
+    int exit_code() const { return exit_code_; }
+
+private:
+    using Json = protocol::Json;
+    using RequestHandler = std::function<Json(const Json& params)>;
+    using NotificationHandler = std::function<void(const Json& params)>;
+
+    enum class State { Starting, Running, ShuttingDown };
+
+    boost::asio::io_context& io_;
+    StdioTransport& transport_;
+    State state_ = State::Starting;
+    int exit_code_ = 1;
+    PositionEncoding encoding_ = PositionEncoding::Utf16;
+    Json client_capabilities_;
+    Settings settings_;
+    DocumentStore documents_;
+    std::map<std::string, RequestHandler> requests_;
+    std::map<std::string, NotificationHandler> notifications_;
+    std::set<std::string> cancelled_;  // ids (dumped) of requests cancelled before they ran
+    std::map<std::string, std::function<void(const protocol::Response&)>> pending_;  // our requests
+    int next_id_ = 1;
+    std::set<std::string> dirty_;  // documents whose diagnostics are out of date
+    bool analysis_scheduled_ = false;
+    std::map<std::string, std::vector<Diagnostic>> published_;  // last diagnostics per document
+
+    void register_handlers();
+    void handle_request(const protocol::Request& request);
+    void handle_notification(const protocol::Notification& notification);
+    void handle_response(const protocol::Response& response);
+    void send(const Json& message);
+    void notify(const std::string& method, Json params);
+    void request(const std::string& method, Json params, std::function<void(const protocol::Response&)> on_response);
+    void log(int type, const std::string& message);
+
+    Json initialize(const Json& params);
+    void initialized();
+    void pull_configuration();
+    void apply_settings(const Json& section);
+
+    void mark_dirty(const std::string& uri);
+    void analyze_dirty();
+    std::vector<Diagnostic> analyze(const Document& doc);
+    void publish(const Document& doc, const std::vector<Diagnostic>& diagnostics);
+    Json code_actions(const Json& params);
+
+    Json to_lsp(const Document& doc, Range range) const;
+    Range from_lsp(const Document& doc, const Json& range) const;
+};
+
+// Runs the server on stdin/stdout until `exit` or end of input; returns the process exit code.
+int run_language_server();
+
+}  // namespace envbuilder::lsp
