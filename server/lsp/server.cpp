@@ -73,6 +73,8 @@ void LanguageServer::on_framing_error(const std::string& problem) {
 
 void LanguageServer::on_end(bool mid_message) {
     if (mid_message) std::cerr << "envbuilder: input ended in the middle of a message\n";
+    // The client went away; that is an orderly end only if it had asked us to shut down.
+    exit_code_ = state_ == State::ShuttingDown ? 0 : 1;
     io_.stop();
 }
 
