@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/code_catalog.h"
 #include "analysis/rules/rule.h"
 #include "version.h"
 
@@ -83,14 +84,17 @@ void write_sarif(const std::vector<LintedFile>& files, std::ostream& out) {
         for (const auto& d : file.diagnostics) {
             auto [it, added] = rule_index.emplace(d.code, rules.size());
             if (added) {
-                json rule = {{"id", d.code}, {"name", d.code}};
-                if (const auto* known = rules::find_rule(d.code)) {
-                    rule["shortDescription"] = {{"text", known->info.description}};
+                // GitHub code scanning wants a full description and help for every rule.
+                CodeInfo info = describe_code(d.code);
+                json rule = {{"id", d.code},
+                             {"shortDescription", {{"text", info.description}}},
+                             {"fullDescription", {{"text", info.description + "."}}},
+                             {"help",
+                              {{"text", info.description + (info.url.empty() ? "" : ". See " + info.url)},
+                               {"markdown", info.description + (info.url.empty() ? "" : ". [Documentation](" + info.url + ")")}}}};
+                if (const auto* known = rules::find_rule(d.code))
                     rule["defaultConfiguration"] = {{"level", sarif_level(known->info.severity)}};
-                } else {
-                    rule["shortDescription"] = {{"text", d.code}};
-                }
-                if (!d.url.empty()) rule["helpUri"] = d.url;
+                if (!info.url.empty()) rule["helpUri"] = info.url;
                 rules.push_back(std::move(rule));
             }
             // SARIF regions are 1-based; columns count UTF-16 code units by default, like LSP.
