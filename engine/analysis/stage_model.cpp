@@ -129,6 +129,25 @@ size_t StageModel::root(size_t stage) const {
     return stage;
 }
 
+std::string platform_arg_value(std::string_view name, const std::string& target_platform) {
+#if defined(__aarch64__)
+    std::string host = "linux/arm64";
+#else
+    std::string host = "linux/amd64";
+#endif
+    std::string platform = name.rfind("BUILD", 0) == 0 || target_platform.empty() ? host : target_platform;
+    size_t first = platform.find('/');
+    size_t second = first == std::string::npos ? std::string::npos : platform.find('/', first + 1);
+    std::string os = platform.substr(0, first);
+    std::string arch = first == std::string::npos ? "" : platform.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+    std::string variant = second == std::string::npos ? "" : platform.substr(second + 1);
+    if (name.ends_with("PLATFORM")) return platform;
+    if (name.ends_with("OS")) return os;
+    if (name.ends_with("ARCH")) return arch;
+    if (name.ends_with("VARIANT")) return variant;
+    return "";
+}
+
 bool is_predefined_platform_arg(std::string_view name) {
     static const char* names[] = {"BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
                                   "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
@@ -207,6 +226,11 @@ void walk_stage_scopes(const dockerfile::Dockerfile& df, const StageModel& model
                     }
                 }
             }
+            // The proxy build args are predefined: given with --build-arg, they need no ARG.
+            for (const char* proxy : {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY",
+                                      "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"})
+                if (auto arg = options.build_args.find(proxy); arg != options.build_args.end())
+                    scope.vars[proxy] = arg->second;
             // Every Linux image gets a PATH, from its config or from the builder's default.
             if (!scope.vars.count("PATH"))
                 scope.vars["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -238,6 +262,8 @@ void walk_stage_scopes(const dockerfile::Dockerfile& df, const StageModel& model
                             value = expand_value(*kv.value);
                         else if (auto g = globals.find(kv.key); g != globals.end())
                             value = g->second;
+                        else if (is_predefined_platform_arg(kv.key))
+                            value = platform_arg_value(kv.key, options.target_platform);
                         // An ENV of the same name wins over the ARG.
                         if (!scope.value(kv.key)) scope.vars[kv.key] = value;
                     }

@@ -44,6 +44,9 @@ private:
 
 // Platform build args that BuildKit defines without an ARG instruction in FROM lines.
 bool is_predefined_platform_arg(std::string_view name);
+// The value BuildKit gives a platform arg (TARGETOS, BUILDARCH, ...) for a target platform
+// ("os/arch[/variant]"; empty means this host's).
+std::string platform_arg_value(std::string_view name, const std::string& target_platform);
 
 // Range of bytes [begin, end) inside a token whose source range is `whole` (handles tokens on one
 // line exactly; for a token broken over lines it maps through absolute offsets).

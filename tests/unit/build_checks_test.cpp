@@ -256,3 +256,16 @@ TEST_CASE("InvalidDefaultArgInFrom", "[build-checks]") {
     CHECK(lint_rule("ARG TAG\nFROM busybox:${TAG:-1.36}\n", "InvalidDefaultArgInFrom").empty());
     CHECK(lint_rule("ARG TAG=1.36\nFROM busybox:${TAG}\n", "InvalidDefaultArgInFrom").empty());
 }
+
+TEST_CASE("ARG scoping: platform args get values, proxy args need no ARG", "[build-checks]") {
+    // TARGETARCH declared in the stage has the target's value, so this WORKDIR is absolute.
+    LintOptions options;
+    options.target_platform = "linux/arm64";
+    CHECK(lint_rule("FROM scratch\nARG TARGETARCH\nWORKDIR /opt/${TARGETARCH}\n", "WorkdirRelativePath", options).empty());
+    CHECK(lint_rule("FROM scratch\nARG TARGETARCH\nWORKDIR ${TARGETARCH}\n", "WorkdirRelativePath", options).size() == 1);
+    CHECK(lint_rule("FROM scratch\nCOPY $TARGETARCH /x\n", "UndefinedVar").size() == 1);
+    LintOptions proxy;
+    proxy.build_args = {{"HTTP_PROXY", "http://proxy:3128"}};
+    CHECK(lint_rule("FROM scratch\nENV P=$HTTP_PROXY\n", "UndefinedVar", proxy).empty());
+    CHECK(lint_rule("FROM scratch\nENV P=$HTTP_PROXY\n", "UndefinedVar").size() == 1);
+}

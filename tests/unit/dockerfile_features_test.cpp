@@ -719,3 +719,30 @@ TEST_CASE("features stay fast on a 5,000-line Dockerfile", "[features]") {
     // A generous bound that still catches quadratic behaviour (even in sanitizer builds).
     CHECK(elapsed.count() < 2000);
 }
+
+TEST_CASE("every feature answers at every position of the corpus", "[features]") {
+    namespace fs = std::filesystem;
+    std::vector<std::string> texts(std::begin(kMessy), std::end(kMessy));
+    texts.push_back(kDoc);
+    texts.push_back("");
+    texts.push_back("FROM");
+    texts.push_back("# syntax=\nONBUILD\nRUN --mount=\nCOPY --from=${\nRUN <<EOF\n");
+    fs::path dir = fs::path(ENVBUILDER_SOURCE_DIR) / "tests/corpus/dockerfiles";
+    for (const auto& entry : fs::directory_iterator(dir))
+        if (entry.path().extension() == ".Dockerfile") texts.push_back(read_file(entry.path()));
+    size_t answers = 0;
+    for (const auto& text : texts) {
+        auto df = parse(text);
+        for (uint32_t line = 0; line <= df.source.line_count(); ++line) {
+            uint32_t length = utf16_length(df.source.line(line));
+            for (uint32_t col = 0; col <= length + 1; ++col) {
+                Position p{line, col};
+                answers += hover(df, p).has_value();
+                answers += complete(df, p).size();
+                answers += definition(df, p).has_value();
+                answers += references(df, p, true).size();
+            }
+        }
+    }
+    CHECK(answers > 1000);
+}
