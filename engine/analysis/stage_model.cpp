@@ -29,18 +29,6 @@ std::optional<std::pair<size_t, size_t>> mount_from(std::string_view value) {
     return std::nullopt;
 }
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j)
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
-
 }  // namespace
 
 StageModel::StageModel(const dockerfile::Dockerfile& df) {
@@ -165,20 +153,6 @@ Range sub_range(const SourceText& source, Range whole, size_t begin, size_t end)
     }
     size_t base = source.offset_at(whole.start);
     return {source.position_at(base + begin), source.position_at(base + end)};
-}
-
-std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates) {
-    std::optional<std::string> best;
-    size_t best_distance = std::max<size_t>(1, word.size() / 3) + 1;
-    for (const auto& c : candidates) {
-        if (c == word) continue;
-        size_t d = edit_distance(word, c);
-        if (d < best_distance) {
-            best_distance = d;
-            best = c;
-        }
-    }
-    return best;
 }
 
 }  // namespace envbuilder

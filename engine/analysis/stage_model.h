@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "syntax/dockerfile_ast.h"
+#include "syntax/suggestions.h"
 
 namespace envbuilder {
 
@@ -52,8 +53,6 @@ std::string platform_arg_value(std::string_view name, const std::string& target_
 // line exactly; for a token broken over lines it maps through absolute offsets).
 Range sub_range(const SourceText& source, Range whole, size_t begin, size_t end);
 
-// Closest candidate by edit distance, if it is close enough to be a likely typo.
-std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace envbuilder
 

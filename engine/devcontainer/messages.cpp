@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "devcontainer/detail.h"
+#include "syntax/suggestions.h"
 
 namespace envbuilder::devcontainer::detail {
 
@@ -16,29 +17,6 @@ char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + '
 bool equal_ignoring_case(std::string_view a, std::string_view b) {
     return a.size() == b.size() &&
            std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
-}
-
-// Edit distance on lowercased text where swapping two neighbours counts as one edit (so "lable"
-// is one typo away from "label"), giving up once it exceeds `limit`.
-size_t edit_distance(std::string_view a, std::string_view b, size_t limit) {
-    if (a.size() > b.size() + limit || b.size() > a.size() + limit) return limit + 1;
-    std::vector<size_t> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        current[0] = i;
-        size_t row_best = current[0];
-        for (size_t j = 1; j <= b.size(); ++j) {
-            size_t substitute = previous[j - 1] + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
-            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitute});
-            if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1]))
-                current[j] = std::min(current[j], before[j - 2] + 1);
-            row_best = std::min(row_best, current[j]);
-        }
-        if (row_best > limit) return limit + 1;
-        std::swap(before, previous);
-        std::swap(previous, current);
-    }
-    return previous[b.size()];
 }
 
 }  // namespace
@@ -75,7 +53,7 @@ std::string_view closest_match(std::string_view word, const std::vector<std::str
     std::string_view best;
     size_t best_distance = limit + 1;
     for (std::string_view c : candidates) {
-        size_t d = edit_distance(word, c, limit);
+        size_t d = edit_distance(word, c, /*ignore_case=*/true, limit);
         if (d < best_distance) {
             best = c;
             best_distance = d;

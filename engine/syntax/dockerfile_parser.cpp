@@ -5,6 +5,7 @@
 
 #include "syntax/json_array.h"
 #include "syntax/logical_line.h"
+#include "syntax/suggestions.h"
 
 namespace envbuilder::dockerfile {
 
@@ -455,34 +456,12 @@ private:
     }
 };
 
-// Levenshtein distance, for "did you mean" on misspelled keywords.
-size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-        }
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
-
 std::string Parser::suggestion(std::string_view keyword) {
-    std::string lw = lower(keyword);
-    std::string best;
-    size_t best_distance = 3;
-    for (int k = 0; k < static_cast<int>(InstructionKind::Unknown); ++k) {
-        std::string name = lower(keyword_name(static_cast<InstructionKind>(k)));
-        size_t d = edit_distance(lw, name);
-        if (d < best_distance) {
-            best_distance = d;
-            best = keyword_name(static_cast<InstructionKind>(k));
-        }
-    }
-    return best.empty() ? std::string() : " (did you mean " + best + "?)";
+    std::vector<std::string_view> names;
+    for (int k = 0; k < static_cast<int>(InstructionKind::Unknown); ++k)
+        names.push_back(keyword_name(static_cast<InstructionKind>(k)));
+    auto best = closest_match(keyword, std::span<const std::string_view>(names), /*ignore_case=*/true);
+    return best ? " (did you mean " + std::string(*best) + "?)" : std::string();
 }
 
 }  // namespace

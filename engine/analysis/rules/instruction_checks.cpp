@@ -74,47 +74,6 @@ bool flags_are_parsed(const Instruction& ins) {
     return true;
 }
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-    // Optimal string alignment: Levenshtein plus adjacent transpositions, the commonest typo
-    // ("chwon"). Three rows suffice; the words compared here are short (flags, keys, signals).
-    constexpr size_t kMax = 64;
-    if (a.size() >= kMax || b.size() >= kMax) return std::max(a.size(), b.size());
-    std::array<size_t, kMax> before{}, prev{}, cur{};
-    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                cur[j] = std::min(cur[j], before[j - 2] + 1);
-        }
-        before = prev;
-        prev = cur;
-    }
-    return prev[b.size()];
-}
-
-std::optional<std::string_view> closest_match(std::string_view word,
-                                              std::span<const std::string_view> candidates) {
-    std::optional<std::string_view> best;
-    // Allowed edits grow with the word: "tpye" -> "type" (1), "chwon" -> "chown" (1),
-    // "intervall" -> "interval"; a short word like "x" suggests nothing far from it.
-    const size_t allowed = word.size() <= 3 ? 1 : word.size() <= 6 ? 2 : 3;
-    size_t best_distance = allowed + 1;
-    for (std::string_view c : candidates) {
-        size_t d = edit_distance(word, c);
-        // A prefix ("plat" for "platform") is a likely truncation too.
-        if (word.size() >= 3 && c.size() > word.size() && c.substr(0, word.size()) == word)
-            d = std::min<size_t>(d, 1);
-        if (d < best_distance && d < std::max(word.size(), c.size())) {
-            best_distance = d;
-            best = c;
-        }
-    }
-    return best;
-}
-
 bool is_heredoc_marker(std::string_view w) {
     size_t i = 0;
     while (i < w.size() && std::isdigit(static_cast<unsigned char>(w[i]))) ++i;

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "analysis/rules/rule.h"
+#include "syntax/suggestions.h"
 
 namespace envbuilder::rules {
 
@@ -60,11 +61,6 @@ const FlagSpec* find_flag(dockerfile::InstructionKind kind, std::string_view nam
 // `HEALTHCHECK NONE` (the flags are silently dropped) and we skip Unknown instructions, which the
 // parser already reports.
 bool flags_are_parsed(const dockerfile::Instruction& ins);
-
-size_t edit_distance(std::string_view a, std::string_view b);
-// The candidate closest to `word`, when it is close enough to be a likely typo.
-std::optional<std::string_view> closest_match(std::string_view word,
-                                              std::span<const std::string_view> candidates);
 
 bool iequals(std::string_view a, std::string_view b);
 bool has_variable(std::string_view s);
