@@ -205,3 +205,52 @@ TEST_CASE("the parser survives hostile input", "[parser]") {
     auto df4 = parse("FROM\nARG\nENV\nLABEL =\nONBUILD\nHEALTHCHECK\n");
     CHECK(df4.instructions.size() == 6);
 }
+
+TEST_CASE("each remaining instruction parses into its parts", "[parser]") {
+    auto df = parse(
+        "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n"
+        "MAINTAINER Jane Doe <jane@example.com>\n"
+        "EXPOSE 80/tcp 53/udp\n"
+        "ADD --checksum=sha256:0123 --chown=app https://example.com/a.tgz /opt/\n"
+        "VOLUME [\"/data\", \"/logs\"]\n"
+        "VOLUME /cache /tmp/x\n"
+        "USER app:app\n"
+        "WORKDIR /srv/app\n"
+        "STOPSIGNAL SIGQUIT\n"
+        "HEALTHCHECK --interval=5s --retries=3 CMD curl -f http://localhost/\n"
+        "HEALTHCHECK NONE\n"
+        "ENTRYPOINT [\"/entry\"]\n"
+        "SHELL [\"/bin/bash\", \"-euo\", \"pipefail\", \"-c\"]\n");
+    REQUIRE(df.diagnostics.empty());
+    REQUIRE(df.instructions.size() == 13);
+    const auto& from = df.instructions[0];
+    CHECK(from.flag("platform")->value == "$BUILDPLATFORM");
+    CHECK(from.words.size() == 3);
+    CHECK(df.stages[0].name->text == "build");
+    CHECK(df.instructions[1].kind == InstructionKind::Maintainer);
+    CHECK(df.instructions[1].arguments == "Jane Doe <jane@example.com>");
+    CHECK(df.instructions[2].words.size() == 2);
+    CHECK(df.instructions[2].words[1].range == Range{{2, 14}, {2, 20}});
+    const auto& add = df.instructions[3];
+    CHECK(add.flags.size() == 2);
+    CHECK(add.words[0].text == "https://example.com/a.tgz");
+    CHECK(df.instructions[4].json->size() == 2);
+    CHECK(!df.instructions[5].json);
+    CHECK(df.instructions[5].words.size() == 2);
+    CHECK(df.instructions[6].arguments == "app:app");
+    CHECK(df.instructions[7].arguments == "/srv/app");
+    CHECK(df.instructions[8].arguments == "SIGQUIT");
+    const auto& hc = df.instructions[9];
+    CHECK(hc.flag("interval")->value == "5s");
+    CHECK(hc.words.front().text == "CMD");
+    CHECK(df.instructions[10].words.front().text == "NONE");
+    CHECK(df.instructions[11].json->at(0).text == "/entry");
+    CHECK(df.instructions[12].json->size() == 4);
+}
+
+TEST_CASE("comments directly above an instruction are kept with it", "[parser]") {
+    auto df = parse("# base image\n# pinned\nFROM a\n\n# unrelated\n\nRUN x\n");
+    CHECK(df.instructions[0].preceding_comments == std::vector<std::string>{"base image", "pinned"});
+    CHECK(df.instructions[0].preceding_comments_range == Range{{0, 0}, {1, 8}});
+    CHECK(df.instructions[1].preceding_comments.empty());
+}
