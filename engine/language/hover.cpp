@@ -160,6 +160,11 @@ class HoverBuilder {
                       (g.value ? code(dockerfile::unquote(*g.value, df_.escape))
                                : "none by default") +
                       ".";
+            } else if (is_predefined_platform_arg(d.name)) {
+                // `ARG TARGETARCH` in a stage: the builder supplies the value.
+                const auto* doc = docs::find(docs::platform_args(), d.name);
+                md += "Platform argument set by the builder" +
+                      (doc ? ": " + std::string(doc->summary) : std::string()) + ".";
             } else {
                 md += "No default value; set it with `--build-arg " + d.name + "=...`.";
             }

@@ -220,6 +220,9 @@ TEST_CASE("hover on variables: base image env, platform args, undeclared globals
     h = hover(df, P(4, 4));
     REQUIRE(h);
     CHECK(contains(h->markdown, "The ENV of line 4 takes precedence"));
+    h = hover(parse("FROM a\nARG TARGETARCH\n"), P(1, 6));
+    REQUIRE(h);
+    CHECK(contains(h->markdown, "Platform argument set by the builder: Architecture"));
 }
 
 TEST_CASE("hover on stage names and parser directives", "[features]") {
