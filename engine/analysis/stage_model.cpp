@@ -195,7 +195,10 @@ void walk_stage_scopes(const dockerfile::Dockerfile& df, const StageModel& model
                 if (!expanded.error) {
                     if (auto info = options.resolve_base_image(
                             expanded.value, platform && platform->value ? *platform->value : options.target_platform)) {
-                        for (auto& [k, v] : info->env) scope.vars[k] = v;
+                        for (auto& [k, v] : info->env) {
+                            scope.vars[k] = v;
+                            scope.env_names.insert(k);
+                        }
                         scope.env_complete = true;
                     }
                 }
@@ -224,7 +227,10 @@ void walk_stage_scopes(const dockerfile::Dockerfile& df, const StageModel& model
                     std::vector<std::pair<std::string, std::optional<std::string>>> updates;
                     for (const auto& kv : ins.pairs)
                         updates.emplace_back(kv.key, kv.value ? expand_value(*kv.value) : std::nullopt);
-                    for (auto& [k, v] : updates) scope.vars[k] = v;
+                    for (auto& [k, v] : updates) {
+                        scope.vars[k] = v;
+                        scope.env_names.insert(k);
+                    }
                     break;
                 }
                 case dockerfile::InstructionKind::Arg:
@@ -238,8 +244,8 @@ void walk_stage_scopes(const dockerfile::Dockerfile& df, const StageModel& model
                             value = g->second;
                         else if (is_predefined_platform_arg(kv.key))
                             value = platform_arg_value(kv.key, options.target_platform);
-                        // An ENV of the same name wins over the ARG.
-                        if (!scope.value(kv.key)) scope.vars[kv.key] = value;
+                        // An ENV of the same name wins over the ARG; a later ARG replaces an earlier one.
+                        if (!scope.env_names.count(kv.key)) scope.vars[kv.key] = value;
                     }
                     break;
                 case dockerfile::InstructionKind::Workdir:

@@ -3,6 +3,7 @@
 // stage reads from (COPY --from, RUN --mount from=). Shared by the rules that follow stages.
 #include <functional>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,7 @@ struct Scope {
     std::map<std::string, std::optional<std::string>> vars;  // name -> value (nullopt: declared, unset)
     bool env_complete = false;  // false when the stage builds on an image whose env is unknown
     bool workdir_set = false;   // some WORKDIR ran earlier in this stage or a stage it builds on
+    std::set<std::string> env_names;  // set by ENV (or the base image): an ARG does not override them
     bool is_defined(const std::string& name) const { return vars.count(name) != 0; }
     // Value when known (declared with a value); nullptr otherwise.
     const std::string* value(const std::string& name) const;

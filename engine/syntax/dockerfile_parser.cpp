@@ -190,6 +190,11 @@ private:
 
         parse_logical(logical, 0, ins, /*nested=*/false);
         if (!ins.heredocs.empty()) line = read_heredoc_bodies(line, ins);
+        // `ONBUILD RUN <<EOF`: the trigger's bodies follow the ONBUILD line like any other.
+        if (ins.trigger && !ins.trigger->heredocs.empty()) {
+            line = read_heredoc_bodies(line, *ins.trigger);
+            ins.range.end = ins.trigger->range.end;
+        }
         return line;
     }
 

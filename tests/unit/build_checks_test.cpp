@@ -269,3 +269,8 @@ TEST_CASE("ARG scoping: platform args get values, proxy args need no ARG", "[bui
     CHECK(lint_rule("FROM scratch\nENV P=$HTTP_PROXY\n", "UndefinedVar", proxy).empty());
     CHECK(lint_rule("FROM scratch\nENV P=$HTTP_PROXY\n", "UndefinedVar").size() == 1);
 }
+
+TEST_CASE("a later ARG replaces an earlier value, an ENV is not overridden", "[build-checks]") {
+    CHECK(lint_rule("FROM scratch\nARG D=rel\nARG D=/abs\nWORKDIR $D\n", "WorkdirRelativePath").empty());
+    CHECK(lint_rule("FROM scratch\nENV D=rel\nARG D=/abs\nWORKDIR $D\n", "WorkdirRelativePath").size() == 1);
+}

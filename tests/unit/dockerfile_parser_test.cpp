@@ -254,3 +254,12 @@ TEST_CASE("comments directly above an instruction are kept with it", "[parser]")
     CHECK(df.instructions[0].preceding_comments_range == Range{{0, 0}, {1, 8}});
     CHECK(df.instructions[1].preceding_comments.empty());
 }
+
+TEST_CASE("ONBUILD triggers read their heredoc bodies", "[parser]") {
+    auto df = parse("FROM a\nONBUILD RUN <<EOF\necho hi\nEOF\nCMD [\"x\"]\n");
+    REQUIRE(df.diagnostics.empty());
+    REQUIRE(df.instructions.size() == 3);
+    CHECK(df.instructions[1].trigger->heredocs[0].body == "echo hi\n");
+    CHECK(df.instructions[1].range.end.line == 3);
+    CHECK(df.instructions[2].kind == InstructionKind::Cmd);
+}
