@@ -5,7 +5,7 @@
 
 #include "analysis/rules/instruction_checks.h"
 #include "language/dockerfile_docs.h"
-#include "language/dockerfile_features.h"
+#include "language/dockerfile_detail.h"
 
 namespace envbuilder::language {
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "language/dockerfile_features.h"
+#include "language/dockerfile_detail.h"
 
 namespace envbuilder::language {
 

@@ -3,7 +3,7 @@
 #include <strings.h>
 
 #include "language/dockerfile_docs.h"
-#include "language/dockerfile_features.h"
+#include "language/dockerfile_detail.h"
 #include "syntax/dockerfile_parser.h"
 #include "syntax/expansion.h"
 

@@ -5,7 +5,7 @@
 #include <cctype>
 
 #include "analysis/dockerfile_lint.h"
-#include "language/dockerfile_features.h"
+#include "language/dockerfile_detail.h"
 #include "syntax/expansion.h"
 #include "syntax/logical_line.h"
 

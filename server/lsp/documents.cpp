@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "lsp/uri.h"
+#include "syntax/dockerfile_parser.h"
 
 namespace envbuilder::lsp {
 
@@ -80,7 +81,13 @@ Document& DocumentStore::change(const std::string& uri, int version, const proto
         doc.text = SourceText(std::move(text));
     }
     doc.version = version;
+    doc.ast_.reset();
     return doc;
+}
+
+const dockerfile::Dockerfile& Document::dockerfile() const {
+    if (!ast_) ast_ = std::make_shared<const dockerfile::Dockerfile>(dockerfile::parse(text.text()));
+    return *ast_;
 }
 
 void DocumentStore::close(const std::string& uri) { documents_.erase(uri); }

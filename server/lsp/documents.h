@@ -3,10 +3,12 @@
 // incremental), and what kind of file each one is.
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "protocol/jsonrpc.h"
+#include "syntax/dockerfile_ast.h"
 #include "syntax/source_text.h"
 
 namespace envbuilder::lsp {
@@ -24,6 +26,14 @@ struct Document {
     SourceText text;
     DocumentKind kind = DocumentKind::Other;
     std::optional<std::filesystem::path> path;  // for file: URIs
+
+    // The parse of a Dockerfile's current text, made on first use and dropped on every change,
+    // so that analysis and the editor features share one parse per version.
+    const dockerfile::Dockerfile& dockerfile() const;
+
+private:
+    friend class DocumentStore;
+    mutable std::shared_ptr<const dockerfile::Dockerfile> ast_;
 };
 
 class DocumentStore {

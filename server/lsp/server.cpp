@@ -19,12 +19,6 @@ using protocol::Json;
 
 namespace {
 
-// A handler's way of answering with a JSON-RPC error.
-struct RpcError {
-    ErrorCode code;
-    std::string message;
-};
-
 std::string id_key(const protocol::RequestId& id) { return id.dump(); }
 
 std::optional<Severity> parse_severity(const std::string& s) {
@@ -172,6 +166,12 @@ void LanguageServer::register_handlers() {
         return Json();
     };
     requests_["textDocument/codeAction"] = [this](const Json& params) { return code_actions(params); };
+    requests_["textDocument/hover"] = [this](const Json& params) { return hover(params); };
+    requests_["textDocument/completion"] = [this](const Json& params) { return completion(params); };
+    requests_["textDocument/documentSymbol"] = [this](const Json& params) { return document_symbols(params); };
+    requests_["textDocument/definition"] = [this](const Json& params) { return definition(params); };
+    requests_["textDocument/references"] = [this](const Json& params) { return references(params); };
+    requests_["textDocument/formatting"] = [this](const Json& params) { return formatting(params); };
 
     notifications_["initialized"] = [this](const Json&) { initialized(); };
     notifications_["textDocument/didOpen"] = [this](const Json& params) {
@@ -229,7 +229,14 @@ Json LanguageServer::initialize(const Json& params) {
         {"capabilities",
          {{"positionEncoding", encoding_ == PositionEncoding::Utf8 ? "utf-8" : "utf-16"},
           {"textDocumentSync", {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
-          {"codeActionProvider", {{"codeActionKinds", Json::array({"quickfix"})}}}}},
+          {"codeActionProvider", {{"codeActionKinds", Json::array({"quickfix"})}}},
+          {"hoverProvider", true},
+          {"completionProvider",
+           {{"triggerCharacters", Json::array({"-", "=", "$", "{", "\"", ":", ","})}, {"resolveProvider", false}}},
+          {"documentSymbolProvider", true},
+          {"definitionProvider", true},
+          {"referencesProvider", true},
+          {"documentFormattingProvider", true}}},
         {"serverInfo", {{"name", "envbuilder"}, {"version", ENVBUILDER_VERSION}}}};
 }
 
@@ -300,7 +307,7 @@ void LanguageServer::analyze_dirty() {
 std::vector<Diagnostic> LanguageServer::analyze(const Document& doc) {
     std::vector<Diagnostic> result;
     if (doc.kind == DocumentKind::Dockerfile) {
-        auto df = dockerfile::parse(doc.text.text());
+        const auto& df = doc.dockerfile();
         LintOptions options;
         options.disabled_rules = settings_.disabled_rules;
         options.severity_overrides = settings_.severity_overrides;

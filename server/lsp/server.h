@@ -11,9 +11,17 @@
 #include "analysis/diagnostic.h"
 #include "lsp/documents.h"
 #include "lsp/transport.h"
+#include "language/dockerfile_features.h"
 #include "protocol/jsonrpc.h"
+#include "protocol/lsp_types.h"
 
 namespace envbuilder::lsp {
+
+// A handler's way of answering with a JSON-RPC error.
+struct RpcError {
+    protocol::ErrorCode code;
+    std::string message;
+};
 
 struct Settings {
     std::set<std::string> disabled_rules;
@@ -75,6 +83,20 @@ private:
     std::vector<Diagnostic> analyze(const Document& doc);
     void publish(const Document& doc, const std::vector<Diagnostic>& diagnostics);
     Json code_actions(const Json& params);
+
+    // Editor features (editor_features.cpp).
+    Json hover(const Json& params);
+    Json completion(const Json& params);
+    Json document_symbols(const Json& params);
+    Json definition(const Json& params);
+    Json references(const Json& params);
+    Json formatting(const Json& params);
+    Json devcontainer_hover(const Document& doc, Position pos);
+    std::vector<language::CompletionItem> devcontainer_completion(const Document& doc, Position pos);
+    std::vector<language::DocumentSymbol> devcontainer_symbols(const Document& doc);
+    const Document& document_for(const Json& params);
+    Position position_in(const Document& doc, const Json& params) const;
+    protocol::LspRange lsp_range(const Document& doc, Range range) const;
 
     Json to_lsp(const Document& doc, Range range) const;
     Range from_lsp(const Document& doc, const Json& range) const;

@@ -285,3 +285,65 @@ test('EOF after shutdown exits with 0', async () => {
   s.child.stdin.end();
   assert.strictEqual(await s.exited, 0);
 });
+
+test('editor features on a Dockerfile: hover, completion, symbols, definition, references, formatting', async () => {
+  const client = new Client({
+    capabilities: {
+      textDocument: {
+        completion: { completionItem: { snippetSupport: true } },
+        documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+      },
+    },
+  });
+  await client.initialize();
+  const uri = uriOf(path.join(tmp, 'features/Dockerfile'));
+  const text = [
+    'ARG VERSION=3.20',            // 0
+    'FROM alpine:${VERSION} AS build', // 1
+    'ENV APP=/app',                // 2
+    'run echo $APP',               // 3
+    'RUN make \\',                 // 4
+    '      all',                   // 5
+    'FROM scratch',                // 6
+    'COPY --from=build /app /app', // 7
+    'COPY --',                     // 8
+  ].join('\n') + '\n';
+  await client.open(uri, text);
+  await client.waitForDiagnostics(uri);
+  const td = { uri };
+
+  const hover = await client.connection.sendRequest('textDocument/hover', { textDocument: td, position: { line: 2, character: 1 } });
+  assert.strictEqual(hover.contents.kind, 'markdown');
+  assert.match(hover.contents.value, /ENV/);
+  assert.deepStrictEqual(hover.range, { start: { line: 2, character: 0 }, end: { line: 2, character: 3 } });
+  const varHover = await client.connection.sendRequest('textDocument/hover', { textDocument: td, position: { line: 1, character: 16 } });
+  assert.match(varHover.contents.value, /3\.20/);
+
+  const flags = await client.connection.sendRequest('textDocument/completion', { textDocument: td, position: { line: 8, character: 7 } });
+  const labels = flags.items.map((i) => i.label);
+  assert.ok(labels.some((l) => l.includes('from')), labels.join(','));
+  assert.ok(labels.some((l) => l.includes('chown')));
+  assert.ok(!labels.some((l) => l.includes('platform')), 'COPY does not take --platform');
+
+  const keywords = await client.connection.sendRequest('textDocument/completion', { textDocument: td, position: { line: 9, character: 0 } });
+  assert.ok(keywords.items.some((i) => i.label === 'HEALTHCHECK'));
+  assert.ok(keywords.items.some((i) => i.insertTextFormat === 2), 'snippets for a client that supports them');
+
+  const symbols = await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: td });
+  const stages = symbols.filter((s) => s.children && s.children.length);
+  assert.ok(stages.some((s) => s.name.includes('build')), JSON.stringify(symbols.map((s) => s.name)));
+
+  const def = await client.connection.sendRequest('textDocument/definition', { textDocument: td, position: { line: 7, character: 14 } });
+  assert.deepStrictEqual(def.range, { start: { line: 1, character: 26 }, end: { line: 1, character: 31 } });
+
+  const refs = await client.connection.sendRequest('textDocument/references', {
+    textDocument: td, position: { line: 2, character: 5 }, context: { includeDeclaration: true } });
+  assert.ok(refs.length >= 2, JSON.stringify(refs));
+  assert.ok(refs.some((r) => r.range.start.line === 3));
+
+  const edits = await client.connection.sendRequest('textDocument/formatting', {
+    textDocument: td, options: { tabSize: 4, insertSpaces: true } });
+  assert.ok(edits.some((e) => e.newText === 'RUN' && e.range.start.line === 3), JSON.stringify(edits));
+  assert.ok(edits.some((e) => e.range.start.line === 5 && e.newText === '    '), JSON.stringify(edits));
+  assert.strictEqual(await client.shutdown(), 0);
+});

@@ -1,0 +1,168 @@
+// The editor features of the language server: each request turns into one engine call on the
+// document's cached parse, and the engine's plain structs into LSP's.
+#include "language/dockerfile_features.h"
+#include "lsp/server.h"
+#include "protocol/lsp_types.h"
+
+namespace envbuilder::lsp {
+
+using protocol::Json;
+
+namespace {
+
+// Snippet syntax (`${1:name}`, `$1`, `$0`) flattened to plain text for clients without snippets.
+std::string strip_snippet(const std::string& s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\' && i + 1 < s.size()) {
+            out.push_back(s[++i]);
+        } else if (s[i] == '$' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1]))) {
+            while (i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1]))) ++i;
+        } else if (s[i] == '$' && i + 1 < s.size() && s[i + 1] == '{') {
+            size_t colon = s.find(':', i);
+            size_t close = s.find('}', i);
+            if (close == std::string::npos) {
+                out.push_back(s[i]);
+                continue;
+            }
+            if (colon != std::string::npos && colon < close) out.append(s, colon + 1, close - colon - 1);
+            i = close;
+        } else {
+            out.push_back(s[i]);
+        }
+    }
+    return out;
+}
+
+protocol::CompletionItemKind completion_kind(language::CompletionKind k) {
+    switch (k) {
+        case language::CompletionKind::Keyword: return protocol::CompletionItemKind::Keyword;
+        case language::CompletionKind::Property: return protocol::CompletionItemKind::Property;
+        case language::CompletionKind::Variable: return protocol::CompletionItemKind::Variable;
+        case language::CompletionKind::Value: return protocol::CompletionItemKind::Value;
+        case language::CompletionKind::Reference: return protocol::CompletionItemKind::Reference;
+        case language::CompletionKind::Snippet: return protocol::CompletionItemKind::Snippet;
+    }
+    return protocol::CompletionItemKind::Text;
+}
+
+protocol::SymbolKind symbol_kind(language::SymbolKind k) {
+    switch (k) {
+        case language::SymbolKind::Stage: return protocol::SymbolKind::Class;
+        case language::SymbolKind::Instruction: return protocol::SymbolKind::Function;
+        case language::SymbolKind::Variable: return protocol::SymbolKind::Variable;
+        case language::SymbolKind::Directive: return protocol::SymbolKind::Property;
+    }
+    return protocol::SymbolKind::Object;
+}
+
+}  // namespace
+
+protocol::LspRange LanguageServer::lsp_range(const Document& doc, Range range) const {
+    Range r = doc.text.encode(range, encoding_);
+    return {{r.start.line, r.start.character}, {r.end.line, r.end.character}};
+}
+
+const Document& LanguageServer::document_for(const Json& params) {
+    const std::string uri = params.at("textDocument").at("uri").get<std::string>();
+    const Document* doc = documents_.find(uri);
+    if (!doc) throw RpcError{protocol::ErrorCode::InvalidParams, "document is not open: " + uri};
+    return *doc;
+}
+
+Position LanguageServer::position_in(const Document& doc, const Json& params) const {
+    auto p = protocol::position_from_json(params.at("position"));
+    return doc.text.decode(Position{p.line, p.character}, encoding_);
+}
+
+Json LanguageServer::hover(const Json& params) {
+    const Document& doc = document_for(params);
+    if (doc.kind != DocumentKind::Dockerfile) return devcontainer_hover(doc, position_in(doc, params));
+    auto h = language::hover(doc.dockerfile(), position_in(doc, params));
+    if (!h) return nullptr;
+    return protocol::to_json(protocol::HoverResult{{"markdown", h->markdown}, lsp_range(doc, h->range)});
+}
+
+Json LanguageServer::completion(const Json& params) {
+    const Document& doc = document_for(params);
+    std::vector<language::CompletionItem> items =
+        doc.kind == DocumentKind::Dockerfile ? language::complete(doc.dockerfile(), position_in(doc, params))
+                                             : devcontainer_completion(doc, position_in(doc, params));
+    const bool snippets = client_capabilities_.value("/textDocument/completion/completionItem/snippetSupport"_json_pointer, false);
+    Json out = Json::array();
+    for (size_t i = 0; i < items.size(); ++i) {
+        const auto& item = items[i];
+        protocol::CompletionItem c;
+        c.label = item.label;
+        c.kind = completion_kind(item.kind);
+        c.detail = item.detail;
+        if (!item.documentation.empty()) c.documentation = protocol::MarkupContent{"markdown", item.documentation};
+        c.snippet = item.is_snippet && snippets;
+        std::string text = item.insert_text.empty() ? item.label : item.insert_text;
+        if (item.is_snippet && !snippets) text = strip_snippet(text);
+        c.text_edit = {lsp_range(doc, item.range), text};
+        char order[16];
+        std::snprintf(order, sizeof order, "%05zu", i);  // keep the engine's ranking
+        c.sort_text = order;
+        out.push_back(protocol::to_json(c));
+    }
+    return {{"isIncomplete", false}, {"items", out}};
+}
+
+Json LanguageServer::document_symbols(const Json& params) {
+    const Document& doc = document_for(params);
+    std::vector<language::DocumentSymbol> symbols = doc.kind == DocumentKind::Dockerfile
+                                                        ? language::document_symbols(doc.dockerfile())
+                                                        : devcontainer_symbols(doc);
+    std::function<protocol::DocumentSymbol(const language::DocumentSymbol&)> convert =
+        [&](const language::DocumentSymbol& s) {
+            protocol::DocumentSymbol out{s.name, s.detail, symbol_kind(s.kind), lsp_range(doc, s.range),
+                                         lsp_range(doc, s.selection_range), {}};
+            for (const auto& child : s.children) out.children.push_back(convert(child));
+            return out;
+        };
+    std::vector<protocol::DocumentSymbol> converted;
+    for (const auto& s : symbols) converted.push_back(convert(s));
+    const bool hierarchical = client_capabilities_.value(
+        "/textDocument/documentSymbol/hierarchicalDocumentSymbolSupport"_json_pointer, false);
+    return hierarchical ? protocol::to_json_array(converted) : protocol::to_flat_symbols(converted, doc.uri);
+}
+
+Json LanguageServer::definition(const Json& params) {
+    const Document& doc = document_for(params);
+    if (doc.kind != DocumentKind::Dockerfile) return nullptr;
+    auto target = language::definition(doc.dockerfile(), position_in(doc, params));
+    if (!target) return nullptr;
+    return protocol::to_json(protocol::Location{doc.uri, lsp_range(doc, *target)});
+}
+
+Json LanguageServer::references(const Json& params) {
+    const Document& doc = document_for(params);
+    if (doc.kind != DocumentKind::Dockerfile) return Json::array();
+    bool include_declaration = params.value("/context/includeDeclaration"_json_pointer, true);
+    Json out = Json::array();
+    for (const Range& r : language::references(doc.dockerfile(), position_in(doc, params), include_declaration))
+        out.push_back(protocol::to_json(protocol::Location{doc.uri, lsp_range(doc, r)}));
+    return out;
+}
+
+Json LanguageServer::formatting(const Json& params) {
+    const Document& doc = document_for(params);
+    if (doc.kind != DocumentKind::Dockerfile) return Json::array();
+    language::FormattingOptions options;
+    const Json& o = params.at("options");
+    options.tab_size = o.value("tabSize", 4u);
+    options.insert_spaces = o.value("insertSpaces", true);
+    Json out = Json::array();
+    for (const auto& e : language::format(doc.dockerfile(), options))
+        out.push_back(protocol::to_json(protocol::LspTextEdit{lsp_range(doc, e.range), e.new_text}));
+    return out;
+}
+
+// devcontainer.json features arrive with the devcontainer feature module; until a document kind has
+// them, the answers are empty rather than errors.
+Json LanguageServer::devcontainer_hover(const Document&, Position) { return nullptr; }
+std::vector<language::CompletionItem> LanguageServer::devcontainer_completion(const Document&, Position) { return {}; }
+std::vector<language::DocumentSymbol> LanguageServer::devcontainer_symbols(const Document&) { return {}; }
+
+}  // namespace envbuilder::lsp
