@@ -39,6 +39,7 @@ LanguageServer::LanguageServer(boost::asio::io_context& io, StdioTransport& tran
 void LanguageServer::send(const Json& message) {
     if (!transport_.send(message)) {
         // The client is gone: nothing left to serve.
+        finished_ = true;
         io_.stop();
     }
 }
@@ -69,6 +70,7 @@ void LanguageServer::on_end(bool mid_message) {
     if (mid_message) std::cerr << "envbuilder: input ended in the middle of a message\n";
     // The client went away; that is an orderly end only if it had asked us to shut down.
     exit_code_ = state_ == State::ShuttingDown ? 0 : 1;
+    finished_ = true;
     io_.stop();
 }
 
@@ -89,7 +91,7 @@ void LanguageServer::on_bodies(std::vector<std::string> bodies) {
             cancelled_.insert(id_key(n->params["id"]));
     }
     for (auto& item : batch) {
-        if (io_.stopped()) return;
+        if (finished_) return;  // `exit` came earlier in this batch
         if (auto* error = std::get_if<protocol::MessageError>(&item)) {
             send(protocol::to_json(protocol::failure(error->id, error->code, error->message)));
             continue;
@@ -145,6 +147,7 @@ void LanguageServer::handle_request(const protocol::Request& request) {
 void LanguageServer::handle_notification(const protocol::Notification& n) {
     if (n.method == "exit") {
         exit_code_ = state_ == State::ShuttingDown ? 0 : 1;
+        finished_ = true;
         io_.stop();
         return;
     }

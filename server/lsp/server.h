@@ -51,6 +51,7 @@ private:
     StdioTransport& transport_;
     State state_ = State::Starting;
     int exit_code_ = 1;
+    bool finished_ = false;  // exit received, input ended or the client is gone
     PositionEncoding encoding_ = PositionEncoding::Utf16;
     Json client_capabilities_;
     Settings settings_;
