@@ -274,3 +274,11 @@ TEST_CASE("a later ARG replaces an earlier value, an ENV is not overridden", "[b
     CHECK(lint_rule("FROM scratch\nARG D=rel\nARG D=/abs\nWORKDIR $D\n", "WorkdirRelativePath").empty());
     CHECK(lint_rule("FROM scratch\nENV D=rel\nARG D=/abs\nWORKDIR $D\n", "WorkdirRelativePath").size() == 1);
 }
+
+TEST_CASE("DirectiveCasing", "[build-checks]") {
+    auto d = lint_rule("# ESCAPE=`\nFROM a\n", "DirectiveCasing");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].range == R(0, 2, 0, 8));
+    CHECK(d[0].fix->edits[0].new_text == "escape");
+    CHECK(lint_rule("# escape=`\nFROM a\n", "DirectiveCasing").empty());
+}

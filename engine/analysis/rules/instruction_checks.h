@@ -15,6 +15,7 @@ namespace envbuilder::rules {
 
 // The per-instruction rules, one file each (named after the rule), listed in
 // instruction_rule_catalog.cpp.
+extern const Rule directive_casing_rule;
 extern const Rule argument_count_rule;
 extern const Rule unknown_flag_rule;
 extern const Rule duplicate_flag_rule;

@@ -7,6 +7,7 @@ namespace envbuilder::rules {
 std::vector<Rule> instruction_rules() {
     return {
         no_stages_rule,
+        directive_casing_rule,
         instruction_before_from_rule,
         argument_count_rule,
         unknown_flag_rule,
