@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "analysis/dockerfile_lint.h"
 #include "analysis/rules/rule.h"
 #include "syntax/dockerfile_parser.h"
@@ -369,7 +371,9 @@ TEST_CASE("SingleQuotedJson", "[instruction-rules]") {
 
 TEST_CASE("every instruction rule is in the catalog under a unique name", "[instruction-rules]") {
     const auto mine = rules::instruction_rules();
-    CHECK(mine.size() == 21);
+    CHECK(mine.size() >= 21);
+    std::set<std::string> names;
+    for (const rules::Rule& rule : rules::dockerfile_rules()) CHECK(names.insert(rule.info.name).second);
     for (const rules::Rule& rule : mine) {
         const rules::Rule* found = rules::find_rule(rule.info.name);
         REQUIRE(found);
