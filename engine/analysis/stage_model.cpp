@@ -91,21 +91,21 @@ StageModel::StageModel(const dockerfile::Dockerfile& df) {
 }
 
 bool StageModel::depends_on(size_t from, size_t to) const {
-    std::vector<size_t> todo{from};
+    std::vector<size_t> to_visit{from};
     std::vector<bool> seen(stages_.size(), false);
-    while (!todo.empty()) {
-        size_t cur = todo.back();
-        todo.pop_back();
+    while (!to_visit.empty()) {
+        size_t cur = to_visit.back();
+        to_visit.pop_back();
         if (seen[cur]) continue;
         seen[cur] = true;
         if (stages_[cur].parent) {
             if (*stages_[cur].parent == to) return true;
-            todo.push_back(*stages_[cur].parent);
+            to_visit.push_back(*stages_[cur].parent);
         }
         for (const auto& d : stages_[cur].dependencies) {
             if (!d.stage) continue;
             if (*d.stage == to) return true;
-            todo.push_back(*d.stage);
+            to_visit.push_back(*d.stage);
         }
     }
     return false;
