@@ -1,5 +1,6 @@
 // The editor features of the language server: each request turns into one engine call on the
 // document's cached parse, and the engine's plain structs into LSP's.
+#include "language/devcontainer_features.h"
 #include "language/dockerfile_features.h"
 #include "lsp/server.h"
 #include "protocol/lsp_types.h"
@@ -77,7 +78,8 @@ Position LanguageServer::position_in(const Document& doc, const Json& params) co
 
 Json LanguageServer::hover(const Json& params) {
     const Document& doc = document_for(params);
-    if (doc.kind != DocumentKind::Dockerfile) return devcontainer_hover(doc, position_in(doc, params));
+    if (doc.kind == DocumentKind::Devcontainer) return devcontainer_hover(doc, position_in(doc, params));
+    if (doc.kind != DocumentKind::Dockerfile) return nullptr;
     auto h = language::hover(doc.dockerfile(), position_in(doc, params));
     if (!h) return nullptr;
     return protocol::to_json(protocol::HoverResult{{"markdown", h->markdown}, lsp_range(doc, h->range)});
@@ -86,8 +88,9 @@ Json LanguageServer::hover(const Json& params) {
 Json LanguageServer::completion(const Json& params) {
     const Document& doc = document_for(params);
     std::vector<language::CompletionItem> items =
-        doc.kind == DocumentKind::Dockerfile ? language::complete(doc.dockerfile(), position_in(doc, params))
-                                             : devcontainer_completion(doc, position_in(doc, params));
+        doc.kind == DocumentKind::Dockerfile     ? language::complete(doc.dockerfile(), position_in(doc, params))
+        : doc.kind == DocumentKind::Devcontainer ? devcontainer_completion(doc, position_in(doc, params))
+                                                 : std::vector<language::CompletionItem>{};
     const bool snippets = client_capabilities_.value("/textDocument/completion/completionItem/snippetSupport"_json_pointer, false);
     Json out = Json::array();
     for (size_t i = 0; i < items.size(); ++i) {
@@ -101,9 +104,8 @@ Json LanguageServer::completion(const Json& params) {
         std::string text = item.insert_text.empty() ? item.label : item.insert_text;
         if (item.is_snippet && !snippets) text = strip_snippet(text);
         c.text_edit = {lsp_range(doc, item.range), text};
-        char order[16];
-        std::snprintf(order, sizeof order, "%05zu", i);  // keep the engine's ranking
-        c.sort_text = order;
+        std::string order = std::to_string(i);  // keep the engine's ranking
+        c.sort_text = std::string(order.size() < 6 ? 6 - order.size() : 0, '0') + order;
         out.push_back(protocol::to_json(c));
     }
     return {{"isIncomplete", false}, {"items", out}};
@@ -111,9 +113,10 @@ Json LanguageServer::completion(const Json& params) {
 
 Json LanguageServer::document_symbols(const Json& params) {
     const Document& doc = document_for(params);
-    std::vector<language::DocumentSymbol> symbols = doc.kind == DocumentKind::Dockerfile
-                                                        ? language::document_symbols(doc.dockerfile())
-                                                        : devcontainer_symbols(doc);
+    std::vector<language::DocumentSymbol> symbols =
+        doc.kind == DocumentKind::Dockerfile     ? language::document_symbols(doc.dockerfile())
+        : doc.kind == DocumentKind::Devcontainer ? devcontainer_symbols(doc)
+                                                 : std::vector<language::DocumentSymbol>{};
     std::function<protocol::DocumentSymbol(const language::DocumentSymbol&)> convert =
         [&](const language::DocumentSymbol& s) {
             protocol::DocumentSymbol out{s.name, s.detail, symbol_kind(s.kind), lsp_range(doc, s.range),
@@ -159,10 +162,18 @@ Json LanguageServer::formatting(const Json& params) {
     return out;
 }
 
-// devcontainer.json features arrive with the devcontainer feature module; until a document kind has
-// them, the answers are empty rather than errors.
-Json LanguageServer::devcontainer_hover(const Document&, Position) { return nullptr; }
-std::vector<language::CompletionItem> LanguageServer::devcontainer_completion(const Document&, Position) { return {}; }
-std::vector<language::DocumentSymbol> LanguageServer::devcontainer_symbols(const Document&) { return {}; }
+Json LanguageServer::devcontainer_hover(const Document& doc, Position pos) {
+    auto h = language::devcontainer_hover(doc.text, pos);
+    if (!h) return nullptr;
+    return protocol::to_json(protocol::HoverResult{{"markdown", h->markdown}, lsp_range(doc, h->range)});
+}
+
+std::vector<language::CompletionItem> LanguageServer::devcontainer_completion(const Document& doc, Position pos) {
+    return language::devcontainer_complete(doc.text, pos);
+}
+
+std::vector<language::DocumentSymbol> LanguageServer::devcontainer_symbols(const Document& doc) {
+    return language::devcontainer_symbols(doc.text);
+}
 
 }  // namespace envbuilder::lsp

@@ -347,3 +347,40 @@ test('editor features on a Dockerfile: hover, completion, symbols, definition, r
   assert.ok(edits.some((e) => e.range.start.line === 5 && e.newText === '    '), JSON.stringify(edits));
   assert.strictEqual(await client.shutdown(), 0);
 });
+
+test('editor features on a devcontainer.json: hover, completion, symbols', async () => {
+  const client = new Client({ capabilities: { textDocument: { documentSymbol: { hierarchicalDocumentSymbolSupport: true } } } });
+  await client.initialize();
+  fs.mkdirSync(path.join(tmp, 'dcf/.devcontainer'), { recursive: true });
+  const uri = uriOf(path.join(tmp, 'dcf/.devcontainer/devcontainer.json'));
+  const text = [
+    '{',                                   // 0
+    '  "image": "alpine",',                // 1
+    '  "shutdownAction": "none",',         // 2
+    '  "features": {',                     // 3
+    '    "ghcr.io/devcontainers/features/git:1": {}', // 4
+    '  },',                                // 5
+    '  "waitFor": "",',                    // 6
+    '  ',                                  // 7
+    '}',
+  ].join('\n') + '\n';
+  await client.open(uri, text, 'jsonc');
+  await client.waitForDiagnostics(uri);
+  const td = { uri };
+  const hover = await client.connection.sendRequest('textDocument/hover', { textDocument: td, position: { line: 2, character: 5 } });
+  assert.match(hover.contents.value, /shutdownAction/);
+  assert.match(hover.contents.value, /stopContainer/);
+
+  const props = await client.connection.sendRequest('textDocument/completion', { textDocument: td, position: { line: 7, character: 2 } });
+  const names = props.items.map((i) => i.label);
+  assert.ok(names.includes('remoteUser'), names.slice(0, 20).join(','));
+  assert.ok(!names.includes('image'), 'properties already present are not offered');
+
+  const values = await client.connection.sendRequest('textDocument/completion', { textDocument: td, position: { line: 6, character: 14 } });
+  assert.ok(values.items.some((i) => i.label.includes('postCreateCommand')), JSON.stringify(values.items.map((i) => i.label)));
+
+  const symbols = await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: td });
+  assert.deepStrictEqual(symbols.map((s) => s.name), ['image', 'shutdownAction', 'features', 'waitFor']);
+  assert.strictEqual(symbols[2].children.length, 1);
+  assert.strictEqual(await client.shutdown(), 0);
+});
