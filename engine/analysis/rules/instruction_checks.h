@@ -63,6 +63,11 @@ const FlagSpec* find_flag(dockerfile::InstructionKind kind, std::string_view nam
 // parser already reports.
 bool flags_are_parsed(const dockerfile::Instruction& ins);
 
+// Reports every `--<flag>=value` of RUN (triggers included) whose value is not one of `allowed`
+// (compared exactly, as BuildKit does), with a "did you mean" fix; values with variables pass.
+void check_run_flag_value(LintContext& ctx, std::string_view flag, std::span<const std::string_view> allowed,
+                          std::string_view what);
+
 bool iequals(std::string_view a, std::string_view b);
 bool has_variable(std::string_view s);
 bool is_digits(std::string_view s);
