@@ -1,0 +1,49 @@
+#pragma once
+// A content-addressed blob store: blobs/<algorithm>/<hex> under a root, the same shape as an OCI
+// image layout's blobs/ so a layout is a store plus an index. A blob is written to a temporary
+// file, digested while it streams in, flushed, verified, and only then renamed into place: a reader
+// never sees a corrupt or half-written blob, a writer killed mid-transfer leaves only a temporary
+// file, and two processes storing the same blob both succeed.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "oci/digest.h"
+
+namespace envbuilder::oci {
+
+// Supplies the next chunk of a stream; an empty chunk means the end.
+using ChunkSource = std::function<std::string()>;
+
+struct StoreError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+class BlobStore {
+public:
+    explicit BlobStore(std::filesystem::path root);
+
+    const std::filesystem::path& root() const { return root_; }
+    std::filesystem::path path(const Digest& d) const;
+    bool has(const Digest& d) const;
+    std::optional<uint64_t> size(const Digest& d) const;
+
+    // Stores a stream whose digest is known in advance; throws StoreError (and stores nothing)
+    // when the content does not match it or, if given, the expected size.
+    void put(const Digest& expected, const ChunkSource& source, std::optional<uint64_t> expected_size = std::nullopt);
+    // Stores a stream and returns its digest (for content we produce, e.g. a new layer).
+    Digest put(const ChunkSource& source, std::string_view algorithm = "sha256");
+    Digest put_bytes(std::string_view bytes);
+
+    std::string read(const Digest& d) const;  // small blobs (manifests, configs) only
+
+private:
+    std::filesystem::path root_;
+    Digest ingest(const ChunkSource& source, std::string_view algorithm, const Digest* expected,
+                  std::optional<uint64_t> expected_size);
+};
+
+}  // namespace envbuilder::oci
