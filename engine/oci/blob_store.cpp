@@ -21,19 +21,6 @@ std::string random_suffix() {
     return buf;
 }
 
-// Closes the descriptor and removes the temporary file unless it was handed over.
-struct TempFile {
-    fs::path path;
-    int fd = -1;
-    bool keep = false;
-    ~TempFile() {
-        if (fd >= 0) ::close(fd);
-        if (!keep) {
-            std::error_code ec;
-            fs::remove(path, ec);
-        }
-    }
-};
 }  // namespace
 
 BlobStore::BlobStore(fs::path root) : root_(std::move(root)) {}
@@ -71,46 +58,64 @@ Digest BlobStore::put_bytes(std::string_view bytes) {
 
 Digest BlobStore::ingest(const ChunkSource& source, std::string_view algorithm, const Digest* expected,
                          std::optional<uint64_t> expected_size) {
+    BlobWriter writer(*this, algorithm, expected ? std::optional<Digest>(*expected) : std::nullopt, expected_size);
+    for (std::string chunk = source(); !chunk.empty(); chunk = source()) writer.write(chunk);
+    return writer.commit();
+}
+
+BlobWriter::BlobWriter(const BlobStore& store, std::string_view algorithm, std::optional<Digest> expected,
+                       std::optional<uint64_t> expected_size)
+    : store_(store), expected_(std::move(expected)), expected_size_(expected_size), digester_(algorithm) {
     // Temporary files live inside the store so the final rename stays on one filesystem.
-    fs::path tmp_dir = root_ / "ingest";
+    fs::path tmp_dir = store_.root() / "ingest";
     std::error_code ec;
     fs::create_directories(tmp_dir, ec);
     if (ec) throw StoreError("cannot create " + tmp_dir.string() + ": " + ec.message());
-    TempFile tmp;
-    tmp.path = tmp_dir / ("blob-" + random_suffix());
-    tmp.fd = ::open(tmp.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (tmp.fd < 0) throw StoreError("cannot create " + tmp.path.string() + ": " + std::strerror(errno));
+    temp_ = tmp_dir / ("blob-" + random_suffix());
+    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw StoreError("cannot create " + temp_.string() + ": " + std::strerror(errno));
+}
 
-    Digester digester(algorithm);
-    for (std::string chunk = source(); !chunk.empty(); chunk = source()) {
-        digester.update(chunk);
-        if (expected_size && digester.size() > *expected_size)
-            throw StoreError("blob is larger than the " + std::to_string(*expected_size) + " bytes announced");
-        size_t written = 0;
-        while (written < chunk.size()) {
-            ssize_t n = ::write(tmp.fd, chunk.data() + written, chunk.size() - written);
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) throw StoreError("cannot write " + tmp.path.string() + ": " + std::strerror(errno));
-            written += static_cast<size_t>(n);
-        }
+BlobWriter::~BlobWriter() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) {
+        std::error_code ec;
+        fs::remove(temp_, ec);
     }
-    Digest actual = digester.finish();
-    if (expected && actual != *expected)
-        throw StoreError("content does not match its digest: expected " + expected->str() + ", got " + actual.str());
-    if (expected_size && digester.size() != *expected_size)
-        throw StoreError("blob has " + std::to_string(digester.size()) + " bytes, " + std::to_string(*expected_size) +
-                         " were announced");
-    if (::fsync(tmp.fd) != 0) throw StoreError("cannot flush " + tmp.path.string() + ": " + std::strerror(errno));
-    ::close(tmp.fd);
-    tmp.fd = -1;
+}
 
-    fs::path final_path = path(actual);
+void BlobWriter::write(std::string_view chunk) {
+    digester_.update(chunk);
+    if (expected_size_ && digester_.size() > *expected_size_)
+        throw StoreError("blob is larger than the " + std::to_string(*expected_size_) + " bytes announced");
+    size_t written = 0;
+    while (written < chunk.size()) {
+        ssize_t n = ::write(fd_, chunk.data() + written, chunk.size() - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw StoreError("cannot write " + temp_.string() + ": " + std::strerror(errno));
+        written += static_cast<size_t>(n);
+    }
+}
+
+Digest BlobWriter::commit() {
+    const uint64_t size = digester_.size();
+    Digest actual = digester_.finish();
+    if (expected_ && actual != *expected_)
+        throw StoreError("content does not match its digest: expected " + expected_->str() + ", got " + actual.str());
+    if (expected_size_ && size != *expected_size_)
+        throw StoreError("blob has " + std::to_string(size) + " bytes, " + std::to_string(*expected_size_) +
+                         " were announced");
+    if (::fsync(fd_) != 0) throw StoreError("cannot flush " + temp_.string() + ": " + std::strerror(errno));
+    ::close(fd_);
+    fd_ = -1;
+    fs::path final_path = store_.path(actual);
+    std::error_code ec;
     fs::create_directories(final_path.parent_path(), ec);
     if (ec) throw StoreError("cannot create " + final_path.parent_path().string() + ": " + ec.message());
     // rename() replaces atomically; a concurrent writer of the same blob wrote the same bytes.
-    if (::rename(tmp.path.c_str(), final_path.c_str()) != 0)
+    if (::rename(temp_.c_str(), final_path.c_str()) != 0)
         throw StoreError("cannot move blob into place at " + final_path.string() + ": " + std::strerror(errno));
-    tmp.keep = true;
+    committed_ = true;
     return actual;
 }
 

@@ -22,6 +22,33 @@ struct StoreError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+class BlobStore;
+
+// Receives a blob as it arrives (push model, for network transfers): bytes go to a temporary
+// file and are digested on the way; commit() verifies and moves the blob into place. A writer
+// destroyed without commit() removes its temporary file.
+class BlobWriter {
+public:
+    BlobWriter(const BlobStore& store, std::string_view algorithm, std::optional<Digest> expected,
+               std::optional<uint64_t> expected_size);
+    ~BlobWriter();
+    BlobWriter(const BlobWriter&) = delete;
+    BlobWriter& operator=(const BlobWriter&) = delete;
+
+    void write(std::string_view chunk);
+    Digest commit();
+    uint64_t written() const { return digester_.size(); }
+
+private:
+    const BlobStore& store_;
+    std::optional<Digest> expected_;
+    std::optional<uint64_t> expected_size_;
+    Digester digester_;
+    std::filesystem::path temp_;
+    int fd_ = -1;
+    bool committed_ = false;
+};
+
 class BlobStore {
 public:
     explicit BlobStore(std::filesystem::path root);

@@ -1,0 +1,216 @@
+// Against the real thing: Debian's docker-registry (Distribution) on 127.0.0.1 with TLS (our own CA)
+// and htpasswd auth. We push an image with our client, skopeo (not ours) inspects it, and we pull it
+// back. Needs docker-registry, htpasswd, openssl, tar, gzip and skopeo (scripts/bootstrap).
+#include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "oci/layout.h"
+#include "oci/manifest.h"
+#include "registry/client.h"
+
+extern char** environ;
+
+using namespace envbuilder;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string run(const std::string& cmd, int* status = nullptr) {
+    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+    std::string out;
+    std::array<char, 4096> buf;
+    size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+    int s = pclose(p);
+    if (status) *status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
+    return out;
+}
+
+int free_port() {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    close(fd);
+    return ntohs(addr.sin_port);
+}
+
+bool port_open(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    close(fd);
+    return ok;
+}
+
+// A registry with TLS and Basic auth, running for the life of the object.
+struct LiveRegistry {
+    fs::path dir;
+    int port = 0;
+    pid_t pid = -1;
+    std::string host;
+
+    LiveRegistry() {
+        dir = fs::temp_directory_path() / ("eb-registry-" + std::to_string(getpid()));
+        fs::remove_all(dir);
+        fs::create_directories(dir / "data");
+        port = free_port();
+        host = "127.0.0.1:" + std::to_string(port);
+        int status;
+        std::string d = dir.string();
+        run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=envbuilder-test-ca -keyout " + d +
+                "/ca.key -out " + d + "/ca.crt",
+            &status);
+        REQUIRE(status == 0);
+        std::ofstream(dir / "san.ext") << "subjectAltName=IP:127.0.0.1\n";
+        run("openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout " + d + "/server.key -out " + d +
+                "/server.csr && openssl x509 -req -in " + d + "/server.csr -CA " + d + "/ca.crt -CAkey " + d +
+                "/ca.key -CAcreateserial -days 2 -extfile " + d + "/san.ext -out " + d + "/server.crt",
+            &status);
+        REQUIRE(status == 0);
+        run("htpasswd -Bbn tester 's3cret-pw' > " + d + "/htpasswd", &status);
+        REQUIRE(status == 0);
+        std::ofstream(dir / "config.yml") << "version: 0.1\n"
+                                             "log: {level: error}\n"
+                                             "storage: {filesystem: {rootdirectory: " << d << "/data}}\n"
+                                             "http:\n  addr: " << host << "\n  tls: {certificate: " << d
+                                          << "/server.crt, key: " << d << "/server.key}\n"
+                                             "auth: {htpasswd: {realm: envbuilder-test, path: " << d << "/htpasswd}}\n";
+        std::string config = (dir / "config.yml").string();
+        char arg0[] = "docker-registry", arg1[] = "serve";
+        char* argv[] = {arg0, arg1, config.data(), nullptr};
+        // The registry's own log goes to a file beside it, not into the test output.
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        std::string log = (dir / "registry.log").string();
+        posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        posix_spawn_file_actions_adddup2(&actions, 1, 2);
+        int spawned = posix_spawnp(&pid, "docker-registry", &actions, nullptr, argv, environ);
+        posix_spawn_file_actions_destroy(&actions);
+        REQUIRE(spawned == 0);
+        for (int i = 0; i < 200 && !port_open(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        REQUIRE(port_open(port));
+        // The per-registry CA, the way Docker looks for it.
+        fs::create_directories(dir / "certs.d" / host);
+        fs::copy_file(dir / "ca.crt", dir / "certs.d" / host / "ca.crt");
+    }
+    ~LiveRegistry() {
+        if (pid > 0) {
+            kill(pid, SIGTERM);
+            waitpid(pid, nullptr, 0);
+        }
+        fs::remove_all(dir);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("push to and pull from a real registry with TLS and auth; skopeo agrees", "[registry-live]") {
+    LiveRegistry reg;
+    setenv("ENVBUILDER_CERTS_DIR", (reg.dir / "certs.d").c_str(), 1);
+    std::ofstream(reg.dir / "docker-config.json")
+        << json{{"auths", {{reg.host, {{"username", "tester"}, {"password", "s3cret-pw"}}}}}}.dump();
+
+    // A one-layer image: the layer is a real tar.gz, the config names its uncompressed digest.
+    fs::path src = reg.dir / "rootfs";
+    fs::create_directories(src);
+    std::ofstream(src / "hello.txt") << "hello from envbuilder\n";
+    int status;
+    run("tar -C " + src.string() + " -cf " + (reg.dir / "layer.tar").string() + " hello.txt && gzip -n -k " +
+            (reg.dir / "layer.tar").string(),
+        &status);
+    REQUIRE(status == 0);
+    oci::BlobStore store(reg.dir / "store");
+    auto read_file = [](const fs::path& p) {
+        std::ifstream in(p, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    oci::Digest diff_id = oci::digest_of(read_file(reg.dir / "layer.tar"));
+    std::string layer_bytes = read_file(reg.dir / "layer.tar.gz");
+    oci::Descriptor layer{oci::kMediaTypeLayerGzip, store.put_bytes(layer_bytes), layer_bytes.size(), {}, std::nullopt};
+    std::string config = json{{"architecture", "amd64"}, {"os", "linux"},
+                              {"config", {{"Cmd", {"/hello.txt"}}}},
+                              {"rootfs", {{"type", "layers"}, {"diff_ids", {diff_id.str()}}}}}
+                             .dump();
+    oci::Descriptor config_desc{oci::kMediaTypeImageConfig, store.put_bytes(config), config.size(), {}, std::nullopt};
+    std::string manifest = json{{"schemaVersion", 2},
+                                {"mediaType", oci::kMediaTypeImageManifest},
+                                {"config", oci::to_json(config_desc)},
+                                {"layers", {oci::to_json(layer)}}}
+                               .dump();
+
+    registry::RegistryOptions options;
+    options.credentials = registry::CredentialStore::from_file(reg.dir / "docker-config.json");
+    registry::RegistryClient client(options);
+    auto ref = std::get<oci::Reference>(oci::parse_reference(reg.host + "/test/hello:v1"));
+    CHECK(client.push_blob(ref, layer, store));
+    CHECK(client.push_blob(ref, config_desc, store));
+    CHECK_FALSE(client.push_blob(ref, layer, store));  // already there: skipped
+    oci::Digest pushed = client.push_manifest(ref, "v1", manifest, oci::kMediaTypeImageManifest);
+    CHECK(pushed == oci::digest_of(manifest));
+
+    // skopeo, not ours, reads it back through TLS with our CA and the same credentials.
+    std::string inspect = run("skopeo inspect --cert-dir " + (reg.dir / "certs.d" / reg.host).string() +
+                                  " --creds tester:s3cret-pw docker://" + reg.host + "/test/hello:v1",
+                              &status);
+    INFO(inspect);
+    REQUIRE(status == 0);
+    auto info = json::parse(inspect);
+    CHECK(info["Digest"] == pushed.str());
+    CHECK(info["Layers"][0] == layer.digest.str());
+
+    // Pull it back into an empty store, verified as it streams.
+    oci::BlobStore fresh(reg.dir / "pulled");
+    auto fetched = client.get_manifest(ref, "v1");
+    CHECK(fetched.digest == pushed);
+    auto parsed = std::get<oci::Manifest>(oci::parse_manifest_document(fetched.body, fetched.media_type));
+    client.pull_blob(ref, parsed.layers[0], fresh);
+    client.pull_blob(ref, parsed.config, fresh);
+    CHECK(fresh.read(layer.digest) == layer_bytes);
+    CHECK(client.get_manifest(ref, pushed.str()).body == manifest);
+
+    // Wrong credentials: a clear error that names the registry and never shows the password.
+    std::ofstream(reg.dir / "bad-config.json")
+        << json{{"auths", {{reg.host, {{"username", "tester"}, {"password", "wrong-pw"}}}}}}.dump();
+    registry::RegistryOptions bad;
+    bad.credentials = registry::CredentialStore::from_file(reg.dir / "bad-config.json");
+    registry::RegistryClient refused(bad);
+    try {
+        refused.get_manifest(ref, "v1");
+        FAIL("expected a refusal");
+    } catch (const registry::RegistryError& e) {
+        std::string message = e.what();
+        CHECK(message.find("401") != std::string::npos);
+        CHECK(message.find(reg.host) != std::string::npos);
+        CHECK(message.find("wrong-pw") == std::string::npos);
+    }
+
+    // Without the registry's CA, TLS verification fails rather than being skipped.
+    setenv("ENVBUILDER_CERTS_DIR", (reg.dir / "nowhere").c_str(), 1);
+    registry::RegistryClient untrusting(options);
+    CHECK_THROWS_AS(untrusting.get_manifest(ref, "v1"), registry::RegistryError);
+    unsetenv("ENVBUILDER_CERTS_DIR");
+}
