@@ -33,7 +33,7 @@ using nlohmann::json;
 namespace {
 
 std::string run(const std::string& cmd, int* status = nullptr) {
-    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+    FILE* p = popen(("(" + cmd + ") 2>&1").c_str(), "r");
     std::string out;
     std::array<char, 4096> buf;
     size_t n;
@@ -73,8 +73,10 @@ struct LiveRegistry {
     pid_t pid = -1;
     std::string host;
 
-    LiveRegistry() {
-        dir = fs::temp_directory_path() / ("eb-registry-" + std::to_string(getpid()));
+    bool secure;
+    explicit LiveRegistry(bool tls_and_auth = true) : secure(tls_and_auth) {
+        static int counter = 0;
+        dir = fs::temp_directory_path() / ("eb-registry-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
         fs::remove_all(dir);
         fs::create_directories(dir / "data");
         port = free_port();
@@ -93,12 +95,14 @@ struct LiveRegistry {
         REQUIRE(status == 0);
         run("htpasswd -Bbn tester 's3cret-pw' > " + d + "/htpasswd", &status);
         REQUIRE(status == 0);
-        std::ofstream(dir / "config.yml") << "version: 0.1\n"
-                                             "log: {level: error}\n"
-                                             "storage: {filesystem: {rootdirectory: " << d << "/data}}\n"
-                                             "http:\n  addr: " << host << "\n  tls: {certificate: " << d
-                                          << "/server.crt, key: " << d << "/server.key}\n"
-                                             "auth: {htpasswd: {realm: envbuilder-test, path: " << d << "/htpasswd}}\n";
+        std::ofstream config_file(dir / "config.yml");
+        config_file << "version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: " << d << "/data}}\n"
+                    << "http:\n  addr: " << host << "\n";
+        if (secure) {
+            config_file << "  tls: {certificate: " << d << "/server.crt, key: " << d << "/server.key}\n"
+                        << "auth: {htpasswd: {realm: envbuilder-test, path: " << d << "/htpasswd}}\n";
+        }
+        config_file.close();
         std::string config = (dir / "config.yml").string();
         char arg0[] = "docker-registry", arg1[] = "serve";
         char* argv[] = {arg0, arg1, config.data(), nullptr};
@@ -126,7 +130,112 @@ struct LiveRegistry {
     }
 };
 
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A one-layer image in `store`: returns the manifest body; the layer is a real tar.gz and the
+// config names its uncompressed digest.
+std::string sample_image(const fs::path& dir, oci::BlobStore& store, oci::Descriptor& layer, oci::Descriptor& config_desc) {
+    fs::path src = dir / "rootfs";
+    fs::create_directories(src);
+    std::ofstream(src / "hello.txt") << "hello from envbuilder\n";
+    int status;
+    run("tar -C " + src.string() + " -cf " + (dir / "layer.tar").string() + " hello.txt && gzip -n -f -k " +
+            (dir / "layer.tar").string(),
+        &status);
+    REQUIRE(status == 0);
+    oci::Digest diff_id = oci::digest_of(read_file(dir / "layer.tar"));
+    std::string layer_bytes = read_file(dir / "layer.tar.gz");
+    layer = oci::Descriptor{oci::kMediaTypeLayerGzip, store.put_bytes(layer_bytes), layer_bytes.size(), {}, std::nullopt};
+    std::string config = json{{"architecture", "amd64"}, {"os", "linux"}, {"config", {{"Cmd", {"/hello.txt"}}}},
+                              {"rootfs", {{"type", "layers"}, {"diff_ids", {diff_id.str()}}}}}
+                             .dump();
+    config_desc = oci::Descriptor{oci::kMediaTypeImageConfig, store.put_bytes(config), config.size(), {}, std::nullopt};
+    return json{{"schemaVersion", 2}, {"mediaType", oci::kMediaTypeImageManifest},
+                {"config", oci::to_json(config_desc)}, {"layers", {oci::to_json(layer)}}}
+        .dump();
+}
+
+void push_image(registry::RegistryClient& client, const oci::Reference& ref, const std::string& tag,
+                const oci::BlobStore& store, const oci::Descriptor& layer, const oci::Descriptor& config,
+                const std::string& manifest) {
+    client.push_blob(ref, layer, store);
+    client.push_blob(ref, config, store);
+    client.push_manifest(ref, tag, manifest, oci::kMediaTypeImageManifest);
+}
+
 }  // namespace
+
+TEST_CASE("mirrors: tried in order, origin as fallback, every source named when all fail", "[registry-live]") {
+    LiveRegistry origin;
+    LiveRegistry mirror(/*tls_and_auth=*/false);
+    setenv("ENVBUILDER_CERTS_DIR", (origin.dir / "certs.d").c_str(), 1);
+    std::ofstream(origin.dir / "docker-config.json")
+        << json{{"auths", {{origin.host, {{"username", "tester"}, {"password", "s3cret-pw"}}}}}}.dump();
+    oci::BlobStore store(origin.dir / "store");
+    oci::Descriptor layer, config;
+    std::string manifest = sample_image(origin.dir, store, layer, config);
+
+    registry::RegistryOptions origin_options;
+    origin_options.credentials = registry::CredentialStore::from_file(origin.dir / "docker-config.json");
+    registry::RegistryClient to_origin(origin_options);
+    auto ref = std::get<oci::Reference>(oci::parse_reference(origin.host + "/team/app:1.0"));
+    push_image(to_origin, ref, "1.0", store, layer, config, manifest);
+
+    // A dead mirror first, then an empty one, then the origin.
+    registry::RegistryOptions options = origin_options;
+    options.insecure_registries = {mirror.host};
+    int dead = free_port();
+    registry::add_mirror(options, origin.host + "=http://127.0.0.1:" + std::to_string(dead));
+    registry::add_mirror(options, origin.host + "=http://" + mirror.host);
+    options.attempts = 1;
+    registry::RegistryClient client(options);
+    auto fetched = client.get_manifest(ref, "1.0");
+    CHECK(fetched.source == origin.host);
+    CHECK(fetched.digest == oci::digest_of(manifest));
+
+    // Once the mirror has the image, it serves it.
+    registry::RegistryOptions mirror_push;
+    mirror_push.insecure_registries = {mirror.host};
+    registry::RegistryClient to_mirror(mirror_push);
+    auto mirror_ref = std::get<oci::Reference>(oci::parse_reference(mirror.host + "/team/app:1.0"));
+    push_image(to_mirror, mirror_ref, "1.0", store, layer, config, manifest);
+    CHECK(client.get_manifest(ref, "1.0").source == "http://" + mirror.host);
+    oci::BlobStore pulled(origin.dir / "pulled");
+    CHECK(client.pull_blob(ref, layer, pulled) == "http://" + mirror.host);
+    CHECK(client.pull_blob(ref, layer, pulled) == "cache");
+
+    // Without fallback, a repository no mirror has fails, and the error names each mirror and why.
+    options.mirror_fallback = false;
+    registry::RegistryClient strict(options);
+    auto absent = std::get<oci::Reference>(oci::parse_reference(origin.host + "/team/absent:1"));
+    try {
+        strict.get_manifest(absent, "1");
+        FAIL("expected every source to fail");
+    } catch (const registry::RegistryError& e) {
+        std::string m = e.what();
+        CHECK(m.find("mirror http://127.0.0.1:" + std::to_string(dead)) != std::string::npos);
+        CHECK(m.find("mirror http://" + mirror.host) != std::string::npos);
+        CHECK(m.find("404") != std::string::npos);
+        CHECK(m.find("registry https://") == std::string::npos);
+    }
+
+    // Docker Hub references go through --registry-mirror URL, as Docker's daemon does; no network
+    // is needed since the origin is never asked.
+    registry::RegistryOptions hub;
+    hub.insecure_registries = {mirror.host};
+    hub.mirror_fallback = false;
+    registry::add_mirror(hub, "http://" + mirror.host);
+    auto library = std::get<oci::Reference>(oci::parse_reference(mirror.host + "/library/busybox:latest"));
+    push_image(to_mirror, library, "latest", store, layer, config, manifest);
+    registry::RegistryClient via_mirror(hub);
+    auto busybox = std::get<oci::Reference>(oci::parse_reference("busybox"));
+    CHECK(via_mirror.get_manifest(busybox, "latest").source == "http://" + mirror.host);
+    CHECK_THROWS_AS(registry::add_mirror(hub, "mirror.example.com"), std::invalid_argument);
+    unsetenv("ENVBUILDER_CERTS_DIR");
+}
 
 TEST_CASE("push to and pull from a real registry with TLS and auth; skopeo agrees", "[registry-live]") {
     LiveRegistry reg;
@@ -134,33 +243,10 @@ TEST_CASE("push to and pull from a real registry with TLS and auth; skopeo agree
     std::ofstream(reg.dir / "docker-config.json")
         << json{{"auths", {{reg.host, {{"username", "tester"}, {"password", "s3cret-pw"}}}}}}.dump();
 
-    // A one-layer image: the layer is a real tar.gz, the config names its uncompressed digest.
-    fs::path src = reg.dir / "rootfs";
-    fs::create_directories(src);
-    std::ofstream(src / "hello.txt") << "hello from envbuilder\n";
-    int status;
-    run("tar -C " + src.string() + " -cf " + (reg.dir / "layer.tar").string() + " hello.txt && gzip -n -k " +
-            (reg.dir / "layer.tar").string(),
-        &status);
-    REQUIRE(status == 0);
     oci::BlobStore store(reg.dir / "store");
-    auto read_file = [](const fs::path& p) {
-        std::ifstream in(p, std::ios::binary);
-        return std::string(std::istreambuf_iterator<char>(in), {});
-    };
-    oci::Digest diff_id = oci::digest_of(read_file(reg.dir / "layer.tar"));
-    std::string layer_bytes = read_file(reg.dir / "layer.tar.gz");
-    oci::Descriptor layer{oci::kMediaTypeLayerGzip, store.put_bytes(layer_bytes), layer_bytes.size(), {}, std::nullopt};
-    std::string config = json{{"architecture", "amd64"}, {"os", "linux"},
-                              {"config", {{"Cmd", {"/hello.txt"}}}},
-                              {"rootfs", {{"type", "layers"}, {"diff_ids", {diff_id.str()}}}}}
-                             .dump();
-    oci::Descriptor config_desc{oci::kMediaTypeImageConfig, store.put_bytes(config), config.size(), {}, std::nullopt};
-    std::string manifest = json{{"schemaVersion", 2},
-                                {"mediaType", oci::kMediaTypeImageManifest},
-                                {"config", oci::to_json(config_desc)},
-                                {"layers", {oci::to_json(layer)}}}
-                               .dump();
+    oci::Descriptor layer, config_desc;
+    std::string manifest = sample_image(reg.dir, store, layer, config_desc);
+    std::string layer_bytes = store.read(layer.digest);
 
     registry::RegistryOptions options;
     options.credentials = registry::CredentialStore::from_file(reg.dir / "docker-config.json");
@@ -173,6 +259,7 @@ TEST_CASE("push to and pull from a real registry with TLS and auth; skopeo agree
     CHECK(pushed == oci::digest_of(manifest));
 
     // skopeo, not ours, reads it back through TLS with our CA and the same credentials.
+    int status = 0;
     std::string inspect = run("skopeo inspect --cert-dir " + (reg.dir / "certs.d" / reg.host).string() +
                                   " --creds tester:s3cret-pw docker://" + reg.host + "/test/hello:v1",
                               &status);
