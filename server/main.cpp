@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/lint_command.h"
+#include "cli/registry_commands.h"
 #include "lsp/server.h"
 #include "version.h"
 
@@ -14,6 +15,8 @@ constexpr const char* kUsage =
     "commands:\n"
     "  lint [--format text|json|sarif] PATH...   check Dockerfiles and devcontainer.json files\n"
     "  lsp [--stdio]                             run the language server on stdin/stdout\n"
+    "  pull REF [--oci-layout DIR] [options]     pull an image into the blob store (and a layout)\n"
+    "  inspect REF [options]                     show an image's manifest, config and sources\n"
     "  version                                   print the version\n";
 }
 
@@ -26,6 +29,8 @@ int main(int argc, char** argv) {
     const std::string command = args[0];
     args.erase(args.begin());
     if (command == "lint") return envbuilder::cli::run_lint(args, std::cout, std::cerr);
+    if (command == "pull") return envbuilder::cli::run_pull(args, std::cout, std::cerr);
+    if (command == "inspect") return envbuilder::cli::run_inspect(args, std::cout, std::cerr);
     if (command == "lsp" || command == "--stdio") {
         for (const auto& a : args) {
             // Editors pass transport flags; stdio is the only transport, so it is the only one accepted.

@@ -301,3 +301,54 @@ TEST_CASE("push to and pull from a real registry with TLS and auth; skopeo agree
     CHECK_THROWS_AS(untrusting.get_manifest(ref, "v1"), registry::RegistryError);
     unsetenv("ENVBUILDER_CERTS_DIR");
 }
+
+TEST_CASE("envbuilder pull and inspect against a real registry; skopeo reads the OCI layout", "[registry-live]") {
+    LiveRegistry reg;
+    fs::path docker_config = reg.dir / "docker";
+    fs::create_directories(docker_config);
+    std::ofstream(docker_config / "config.json")
+        << json{{"auths", {{reg.host, {{"auth", "dGVzdGVyOnMzY3JldC1wdw=="}}}}}}.dump();  // tester:s3cret-pw
+    setenv("ENVBUILDER_CERTS_DIR", (reg.dir / "certs.d").c_str(), 1);
+    oci::BlobStore store(reg.dir / "store");
+    oci::Descriptor layer, config;
+    std::string manifest = sample_image(reg.dir, store, layer, config);
+    registry::RegistryOptions options;
+    options.credentials = registry::CredentialStore::from_file(docker_config / "config.json");
+    registry::RegistryClient client(options);
+    auto ref = std::get<oci::Reference>(oci::parse_reference(reg.host + "/cli/app:2"));
+    push_image(client, ref, "2", store, layer, config, manifest);
+
+    std::string env = "DOCKER_CONFIG=" + docker_config.string() + " ENVBUILDER_CERTS_DIR=" + (reg.dir / "certs.d").string();
+    std::string binary = ENVBUILDER_BINARY;
+    int status;
+    std::string pulled = run(env + " " + binary + " pull " + reg.host + "/cli/app:2 --cache-dir " +
+                                 (reg.dir / "cache").string() + " --oci-layout " + (reg.dir / "layout").string(),
+                             &status);
+    INFO(pulled);
+    REQUIRE(status == 0);
+    CHECK(pulled.find("blob " + layer.digest.str()) != std::string::npos);
+    CHECK(pulled.find("from " + reg.host) != std::string::npos);
+    std::string layout = run("skopeo inspect oci:" + (reg.dir / "layout").string() + ":2", &status);
+    INFO(layout);
+    REQUIRE(status == 0);
+    CHECK(json::parse(layout)["Layers"][0] == layer.digest.str());
+
+    std::string inspected = run(env + " " + binary + " inspect " + reg.host + "/cli/app:2 --cache-dir " +
+                                    (reg.dir / "cache2").string(),
+                                &status);
+    INFO(inspected);
+    REQUIRE(status == 0);
+    auto j = json::parse(inspected.substr(inspected.find('{')));
+    CHECK(j["digest"] == oci::digest_of(manifest).str());
+    CHECK(j["config"]["os"] == "linux");
+    CHECK(j["sources"]["manifest"] == reg.host);
+
+    // Bad input: a clear message and exit status, never a crash.
+    run(binary + " pull 'Not A Ref!!'", &status);
+    CHECK(status == 1);
+    run(binary + " pull", &status);
+    CHECK(status == 2);
+    run(binary + " pull x --registry-mirror nonsense", &status);
+    CHECK(status == 2);
+    unsetenv("ENVBUILDER_CERTS_DIR");
+}

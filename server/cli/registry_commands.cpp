@@ -1,0 +1,204 @@
+#include "cli/registry_commands.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "oci/layout.h"
+#include "oci/manifest.h"
+#include "registry/client.h"
+
+namespace envbuilder::cli {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+struct RegistryCommand {
+    std::string reference;
+    registry::RegistryOptions options;
+    std::optional<oci::Platform> platform;
+    fs::path cache_dir;
+    fs::path oci_layout;
+};
+
+constexpr const char* kOptionsHelp =
+    "  --registry-mirror URL|REGISTRY=URL   pull through a mirror (repeatable, tried in order)\n"
+    "  --no-mirror-fallback                 never pull from the origin when mirrors are set\n"
+    "  --insecure-registry HOST             allow plain HTTP or unverified TLS for HOST\n"
+    "  --platform OS/ARCH[/VARIANT]         which image of a multi-platform index (default: this host)\n"
+    "  --cache-dir DIR                      blob store (default $XDG_CACHE_HOME/envbuilder)\n";
+
+fs::path default_cache_dir() {
+    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "envbuilder";
+    if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache" / "envbuilder";
+    return fs::temp_directory_path() / "envbuilder-cache";
+}
+
+// Parses the shared options; returns an error message or "".
+std::string parse(const std::vector<std::string>& args, bool allow_layout, RegistryCommand& cmd) {
+    cmd.options.credentials = registry::CredentialStore::from_environment();
+    cmd.cache_dir = default_cache_dir();
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&](const char* name) -> std::optional<std::string> {
+            if (i + 1 >= args.size()) return std::nullopt;
+            (void)name;
+            return args[++i];
+        };
+        std::optional<std::string> v;
+        if (a == "--registry-mirror") {
+            if (!(v = value(a.c_str()))) return "--registry-mirror needs a value";
+            try {
+                registry::add_mirror(cmd.options, *v);
+            } catch (const std::invalid_argument& e) {
+                return e.what();
+            }
+        } else if (a == "--no-mirror-fallback") {
+            cmd.options.mirror_fallback = false;
+        } else if (a == "--insecure-registry") {
+            if (!(v = value(a.c_str()))) return "--insecure-registry needs a host";
+            cmd.options.insecure_registries.insert(*v);
+        } else if (a == "--platform") {
+            if (!(v = value(a.c_str()))) return "--platform needs a value";
+            std::string problem;
+            cmd.platform = oci::parse_platform(*v, &problem);
+            if (!cmd.platform) return problem;
+        } else if (a == "--cache-dir") {
+            if (!(v = value(a.c_str()))) return "--cache-dir needs a directory";
+            cmd.cache_dir = *v;
+        } else if (a == "--oci-layout" && allow_layout) {
+            if (!(v = value(a.c_str()))) return "--oci-layout needs a directory";
+            cmd.oci_layout = *v;
+        } else if (!a.empty() && a[0] == '-') {
+            return "unknown option '" + a + "'";
+        } else if (cmd.reference.empty()) {
+            cmd.reference = a;
+        } else {
+            return "unexpected argument '" + a + "'";
+        }
+    }
+    if (cmd.reference.empty()) return "no image reference given";
+    return "";
+}
+
+struct Resolved {
+    oci::Reference ref;
+    registry::FetchedManifest manifest;
+    oci::Manifest parsed;
+    std::string index_source;  // when the reference named an index
+};
+
+// Fetches the manifest for the reference, following an index to the platform's manifest.
+Resolved resolve(registry::RegistryClient& client, const RegistryCommand& cmd, std::ostream& log) {
+    auto parsed_ref = oci::parse_reference(cmd.reference);
+    if (auto* e = oci::get_error(parsed_ref))
+        throw std::runtime_error("invalid image reference '" + cmd.reference + "' at offset " + std::to_string(e->offset) +
+                                 ": " + e->message);
+    Resolved r{std::get<oci::Reference>(parsed_ref), {}, {}, {}};
+    std::string wanted = r.ref.digest.empty() ? r.ref.tag : r.ref.digest;
+    r.manifest = client.get_manifest(r.ref, wanted);
+    log << "manifest " << r.manifest.digest.str() << " from " << r.manifest.source << '\n';
+    auto doc = oci::parse_manifest_document(r.manifest.body, r.manifest.media_type);
+    if (auto* index = std::get_if<oci::Index>(&doc)) {
+        oci::Platform platform = cmd.platform ? *cmd.platform : oci::host_platform();
+        std::string problem;
+        auto chosen = oci::select_platform(*index, platform, &problem);
+        if (!chosen) throw std::runtime_error(cmd.reference + ": " + problem);
+        r.index_source = r.manifest.source;
+        r.manifest = client.get_manifest(r.ref, chosen->digest.str());
+        log << "manifest " << r.manifest.digest.str() << " (" << platform.str() << ") from " << r.manifest.source << '\n';
+        doc = oci::parse_manifest_document(r.manifest.body, r.manifest.media_type);
+    }
+    if (auto* error = std::get_if<oci::ManifestError>(&doc)) throw std::runtime_error(cmd.reference + ": " + error->message);
+    r.parsed = std::get<oci::Manifest>(doc);
+    return r;
+}
+
+}  // namespace
+
+int run_pull(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    RegistryCommand cmd;
+    if (std::string problem = parse(args, true, cmd); !problem.empty()) {
+        err << "envbuilder pull: " << problem << "\nusage: envbuilder pull REF [--oci-layout DIR] [options]\n"
+            << kOptionsHelp;
+        return 2;
+    }
+    try {
+        registry::RegistryClient client(cmd.options);
+        Resolved r = resolve(client, cmd, out);
+        oci::BlobStore cache(cmd.cache_dir);
+        std::vector<oci::Descriptor> blobs{r.parsed.config};
+        blobs.insert(blobs.end(), r.parsed.layers.begin(), r.parsed.layers.end());
+        for (const auto& blob : blobs) {
+            std::string source = client.pull_blob(r.ref, blob, cache);
+            out << "blob " << blob.digest.str() << " (" << blob.size << " bytes) from " << source << '\n';
+        }
+        cache.put(r.manifest.digest, [&, sent = false]() mutable -> std::string {
+            if (sent) return {};
+            sent = true;
+            return r.manifest.body;
+        });
+        if (!cmd.oci_layout.empty()) {
+            auto layout = oci::ImageLayout::create(cmd.oci_layout);
+            for (const auto& blob : blobs) {
+                if (layout.blobs().has(blob.digest)) continue;
+                // Copy from the cache through the store's verify-and-rename path.
+                std::ifstream in(cache.path(blob.digest), std::ios::binary);
+                layout.blobs().put(blob.digest, [&in]() -> std::string {
+                    std::string chunk(1 << 20, '\0');
+                    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+                    chunk.resize(static_cast<size_t>(in.gcount()));
+                    return chunk;
+                }, blob.size);
+            }
+            layout.blobs().put(r.manifest.digest, [&, sent = false]() mutable -> std::string {
+                if (sent) return {};
+                sent = true;
+                return r.manifest.body;
+            });
+            oci::Descriptor d{r.parsed.media_type, r.manifest.digest, r.manifest.body.size(),
+                              {{oci::kAnnotationRefName, r.ref.digest.empty() ? r.ref.tag : r.ref.digest}}, std::nullopt};
+            layout.add_manifest(d);
+            out << "wrote OCI layout " << cmd.oci_layout.string() << '\n';
+        }
+        out << "pulled " << r.ref.str() << " " << r.manifest.digest.str() << '\n';
+        return 0;
+    } catch (const std::exception& e) {
+        err << "envbuilder pull: " << e.what() << '\n';
+        return 1;
+    }
+}
+
+int run_inspect(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    RegistryCommand cmd;
+    if (std::string problem = parse(args, false, cmd); !problem.empty()) {
+        err << "envbuilder inspect: " << problem << "\nusage: envbuilder inspect REF [options]\n" << kOptionsHelp;
+        return 2;
+    }
+    try {
+        registry::RegistryClient client(cmd.options);
+        std::ostringstream log;
+        Resolved r = resolve(client, cmd, log);
+        oci::BlobStore cache(cmd.cache_dir);
+        std::string config_source = client.pull_blob(r.ref, r.parsed.config, cache);
+        json result = {{"reference", r.ref.str()},
+                       {"digest", r.manifest.digest.str()},
+                       {"mediaType", r.parsed.media_type},
+                       {"manifest", json::parse(r.manifest.body)},
+                       {"config", json::parse(cache.read(r.parsed.config.digest))},
+                       {"sources", {{"manifest", r.manifest.source}, {"config", config_source}}}};
+        if (!r.index_source.empty()) result["sources"]["index"] = r.index_source;
+        out << result.dump(2) << '\n';
+        return 0;
+    } catch (const std::exception& e) {
+        err << "envbuilder inspect: " << e.what() << '\n';
+        return 1;
+    }
+}
+
+}  // namespace envbuilder::cli
