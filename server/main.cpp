@@ -16,6 +16,7 @@ constexpr const char* kUsage =
     "  lint [--format text|json|sarif] PATH...   check Dockerfiles and devcontainer.json files\n"
     "  lsp [--stdio]                             run the language server on stdin/stdout\n"
     "  pull REF [--oci-layout DIR] [options]     pull an image into the blob store (and a layout)\n"
+    "  push OCI-LAYOUT-DIR REF [options]         push the image of an OCI layout to a registry\n"
     "  inspect REF [options]                     show an image's manifest, config and sources\n"
     "  version                                   print the version\n";
 }
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
     if (command == "lint") return envbuilder::cli::run_lint(args, std::cout, std::cerr);
     if (command == "pull") return envbuilder::cli::run_pull(args, std::cout, std::cerr);
+    if (command == "push") return envbuilder::cli::run_push(args, std::cout, std::cerr);
     if (command == "inspect") return envbuilder::cli::run_inspect(args, std::cout, std::cerr);
     if (command == "lsp" || command == "--stdio") {
         for (const auto& a : args) {

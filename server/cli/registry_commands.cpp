@@ -174,6 +174,67 @@ int run_pull(const std::vector<std::string>& args, std::ostream& out, std::ostre
     }
 }
 
+// Pushes the image of an OCI layout: its one manifest, or the one whose ref name is REF's tag.
+// An image index is pushed with every manifest it lists. Blobs the registry has are skipped; the
+// tag is written last, so a failure never leaves the tag pointing at a partial image.
+int run_push(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    std::vector<std::string> rest;
+    std::string layout_dir;
+    for (const auto& a : args) {
+        if (layout_dir.empty() && !a.empty() && a[0] != '-') layout_dir = a;
+        else rest.push_back(a);
+    }
+    RegistryCommand cmd;
+    std::string problem = layout_dir.empty() ? "no OCI layout directory given" : parse(rest, false, cmd);
+    if (!problem.empty()) {
+        err << "envbuilder push: " << problem << "\nusage: envbuilder push OCI-LAYOUT-DIR REF [options]\n" << kOptionsHelp;
+        return 2;
+    }
+    try {
+        auto parsed_ref = oci::parse_reference(cmd.reference);
+        if (auto* e = oci::get_error(parsed_ref))
+            throw std::runtime_error("invalid image reference '" + cmd.reference + "': " + e->message);
+        oci::Reference ref = std::get<oci::Reference>(parsed_ref);
+        auto layout = oci::ImageLayout::open(layout_dir);
+        std::optional<oci::Descriptor> top;
+        if (layout.manifests().size() == 1) top = layout.manifests().front();
+        else if (auto named = layout.find(ref.tag)) top = named;
+        if (!top)
+            throw std::runtime_error(layout_dir + " holds " + std::to_string(layout.manifests().size()) +
+                                     " images and none is named '" + ref.tag + "'");
+        registry::RegistryClient client(cmd.options);
+        // Pushes one image manifest's blobs, then the manifest by digest.
+        auto push_manifest_tree = [&](const oci::Descriptor& d, auto& self) -> void {
+            std::string body = layout.blobs().read(d.digest);
+            auto doc = oci::parse_manifest_document(body, d.media_type);
+            if (auto* error = std::get_if<oci::ManifestError>(&doc)) throw std::runtime_error(error->message);
+            if (auto* index = std::get_if<oci::Index>(&doc)) {
+                for (const auto& child : index->manifests) self(child, self);
+            } else {
+                const auto& m = std::get<oci::Manifest>(doc);
+                std::vector<oci::Descriptor> blobs{m.config};
+                blobs.insert(blobs.end(), m.layers.begin(), m.layers.end());
+                for (const auto& blob : blobs) {
+                    if (!layout.blobs().has(blob.digest))
+                        throw std::runtime_error("blob " + blob.digest.str() + " is missing from " + layout_dir);
+                    bool uploaded = client.push_blob(ref, blob, layout.blobs());
+                    out << "blob " << blob.digest.str() << (uploaded ? " uploaded" : " already present") << '\n';
+                }
+            }
+            if (d.digest != top->digest) client.push_manifest(ref, d.digest.str(), body, d.media_type);
+        };
+        push_manifest_tree(*top, push_manifest_tree);
+        std::string body = layout.blobs().read(top->digest);
+        std::string tag = ref.digest.empty() ? ref.tag : ref.digest;
+        oci::Digest pushed = client.push_manifest(ref, tag, body, top->media_type);
+        out << "pushed " << ref.str() << " " << pushed.str() << '\n';
+        return 0;
+    } catch (const std::exception& e) {
+        err << "envbuilder push: " << e.what() << '\n';
+        return 1;
+    }
+}
+
 int run_inspect(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     RegistryCommand cmd;
     if (std::string problem = parse(args, false, cmd); !problem.empty()) {

@@ -302,7 +302,7 @@ TEST_CASE("push to and pull from a real registry with TLS and auth; skopeo agree
     unsetenv("ENVBUILDER_CERTS_DIR");
 }
 
-TEST_CASE("envbuilder pull and inspect against a real registry; skopeo reads the OCI layout", "[registry-live]") {
+TEST_CASE("envbuilder pull, inspect and push against a real registry; skopeo reads the results", "[registry-live]") {
     LiveRegistry reg;
     fs::path docker_config = reg.dir / "docker";
     fs::create_directories(docker_config);
@@ -342,6 +342,33 @@ TEST_CASE("envbuilder pull and inspect against a real registry; skopeo reads the
     CHECK(j["digest"] == oci::digest_of(manifest).str());
     CHECK(j["config"]["os"] == "linux");
     CHECK(j["sources"]["manifest"] == reg.host);
+
+    // The layout we wrote goes back up under another name; skopeo sees the same image.
+    std::string pushed = run(env + " " + binary + " push " + (reg.dir / "layout").string() + " " + reg.host + "/cli/copy:3",
+                             &status);
+    INFO(pushed);
+    REQUIRE(status == 0);
+    CHECK(pushed.find("already present") == std::string::npos);  // a new repository: every blob uploaded
+    std::string copy = run("skopeo inspect --cert-dir " + (reg.dir / "certs.d" / reg.host).string() +
+                               " --creds tester:s3cret-pw docker://" + reg.host + "/cli/copy:3",
+                           &status);
+    INFO(copy);
+    REQUIRE(status == 0);
+    CHECK(json::parse(copy)["Digest"] == oci::digest_of(manifest).str());
+    std::string again = run(env + " " + binary + " push " + (reg.dir / "layout").string() + " " + reg.host + "/cli/copy:4",
+                            &status);
+    CHECK(status == 0);
+    CHECK(again.find("already present") != std::string::npos);
+    // A layout missing a blob is refused before anything is tagged.
+    fs::remove(reg.dir / "layout" / "blobs" / layer.digest.algorithm / layer.digest.hex);
+    std::string broken = run(env + " " + binary + " push " + (reg.dir / "layout").string() + " " + reg.host + "/cli/broken:1",
+                             &status);
+    CHECK(status == 1);
+    CHECK(broken.find("missing") != std::string::npos);
+    run("skopeo inspect --cert-dir " + (reg.dir / "certs.d" / reg.host).string() + " --creds tester:s3cret-pw docker://" +
+            reg.host + "/cli/broken:1",
+        &status);
+    CHECK(status != 0);
 
     // Bad input: a clear message and exit status, never a crash.
     run(binary + " pull 'Not A Ref!!'", &status);
