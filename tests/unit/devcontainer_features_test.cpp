@@ -3,6 +3,8 @@
 // JSON.
 #include <catch2/catch.hpp>
 
+#include "completion_test_support.h"
+
 #include <algorithm>
 #include <chrono>
 #include <string>
@@ -22,21 +24,9 @@ bool contains(const std::string& haystack, const std::string& needle) {
     return haystack.find(needle) != std::string::npos;
 }
 
-std::vector<std::string> labels(const std::vector<CompletionItem>& items) {
-    std::vector<std::string> out;
-    for (const auto& i : items) out.push_back(i.label);
-    return out;
-}
-
-bool has(const std::vector<std::string>& v, const std::string& s) {
-    return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-const CompletionItem* item(const std::vector<CompletionItem>& items, const std::string& label) {
-    for (const auto& i : items)
-        if (i.label == label) return &i;
-    return nullptr;
-}
+using envbuilder::testing::has;
+using envbuilder::testing::item;
+using envbuilder::testing::labels;
 
 // Completion at the position of `|` in `marked` (which is removed).
 std::vector<CompletionItem> complete_at(const std::string& marked) {

@@ -2,6 +2,8 @@
 // definition/references and formatting, with exact ranges (0-based line, UTF-16 column).
 #include <catch2/catch.hpp>
 
+#include "completion_test_support.h"
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -26,21 +28,9 @@ Position P(uint32_t l, uint32_t c) {
     return {l, c};
 }
 
-std::vector<std::string> labels(const std::vector<CompletionItem>& items) {
-    std::vector<std::string> out;
-    for (const auto& i : items) out.push_back(i.label);
-    return out;
-}
-
-bool has(const std::vector<std::string>& v, const std::string& s) {
-    return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-const CompletionItem* item(const std::vector<CompletionItem>& items, const std::string& label) {
-    for (const auto& i : items)
-        if (i.label == label) return &i;
-    return nullptr;
-}
+using envbuilder::testing::has;
+using envbuilder::testing::item;
+using envbuilder::testing::labels;
 
 bool contains(const std::string& haystack, const std::string& needle) {
     return haystack.find(needle) != std::string::npos;
