@@ -28,7 +28,7 @@ class BlobStore;
 // file and are digested on the way; commit() verifies and moves the blob into place. A writer
 // destroyed without commit() removes its temporary file.
 class BlobWriter {
-public:
+  public:
     BlobWriter(const BlobStore& store, std::string_view algorithm, std::optional<Digest> expected,
                std::optional<uint64_t> expected_size);
     ~BlobWriter();
@@ -39,7 +39,7 @@ public:
     Digest commit();
     uint64_t written() const { return digester_.size(); }
 
-private:
+  private:
     const BlobStore& store_;
     std::optional<Digest> expected_;
     std::optional<uint64_t> expected_size_;
@@ -49,8 +49,22 @@ private:
     bool committed_ = false;
 };
 
+// Holds an exclusive advisory lock on one digest of a store (flock, so across processes and
+// threads alike) for as long as it lives: whoever holds it fetches the blob while others wait and
+// then find it present, instead of all downloading the same bytes.
+class BlobLock {
+  public:
+    BlobLock(const BlobStore& store, const Digest& digest);
+    ~BlobLock();
+    BlobLock(const BlobLock&) = delete;
+    BlobLock& operator=(const BlobLock&) = delete;
+
+  private:
+    int fd_ = -1;
+};
+
 class BlobStore {
-public:
+  public:
     explicit BlobStore(std::filesystem::path root);
 
     const std::filesystem::path& root() const { return root_; }
@@ -60,14 +74,18 @@ public:
 
     // Stores a stream whose digest is known in advance; throws StoreError (and stores nothing)
     // when the content does not match it or, if given, the expected size.
-    void put(const Digest& expected, const ChunkSource& source, std::optional<uint64_t> expected_size = std::nullopt);
+    void put(const Digest& expected, const ChunkSource& source,
+             std::optional<uint64_t> expected_size = std::nullopt);
     // Stores a stream and returns its digest (for content we produce, e.g. a new layer).
     Digest put(const ChunkSource& source, std::string_view algorithm = "sha256");
     Digest put_bytes(std::string_view bytes);
+    // Makes a blob of `other` present here: a hard link when both are on one filesystem (blobs
+    // are immutable), else a verified streaming copy.
+    void import_from(const BlobStore& other, const Digest& d);
 
     std::string read(const Digest& d) const;  // small blobs (manifests, configs) only
 
-private:
+  private:
     std::filesystem::path root_;
     Digest ingest(const ChunkSource& source, std::string_view algorithm, const Digest* expected,
                   std::optional<uint64_t> expected_size);

@@ -9,7 +9,7 @@
 namespace envbuilder::registry {
 
 struct AuthChallenge {
-    std::string scheme;                        // lower case: "basic", "bearer"
+    std::string scheme;                         // lower case: "basic", "bearer"
     std::map<std::string, std::string> params;  // keys lower case, values unquoted
     std::string param(const std::string& key) const {
         auto it = params.find(key);

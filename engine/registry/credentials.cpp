@@ -24,7 +24,8 @@ namespace {
 constexpr const char* kDockerHubKey = "https://index.docker.io/v1/";
 
 bool is_docker_hub(const std::string& registry) {
-    return registry == "docker.io" || registry == "index.docker.io" || registry == "registry-1.docker.io";
+    return registry == "docker.io" || registry == "index.docker.io" ||
+           registry == "registry-1.docker.io";
 }
 
 // "https://host:port/v1/" -> "host:port"
@@ -37,14 +38,16 @@ std::string host_of(std::string key) {
 }
 
 std::string base64_decode(const std::string& in) {
-    static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const std::string alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
     uint32_t buffer = 0;
     int bits = 0;
     for (char c : in) {
         if (c == '=' || c == '\n' || c == '\r') continue;
         size_t v = alphabet.find(c);
-        if (v == std::string::npos) throw std::runtime_error("the 'auth' value is not valid base64");
+        if (v == std::string::npos)
+            throw std::runtime_error("the 'auth' value is not valid base64");
         buffer = (buffer << 6) | static_cast<uint32_t>(v);
         bits += 6;
         if (bits >= 8) {
@@ -65,8 +68,10 @@ std::string describe(const Credentials& c) {
 
 CredentialStore CredentialStore::from_environment() {
     fs::path dir;
-    if (const char* d = std::getenv("DOCKER_CONFIG"); d && *d) dir = d;
-    else if (const char* home = std::getenv("HOME"); home && *home) dir = fs::path(home) / ".docker";
+    if (const char* d = std::getenv("DOCKER_CONFIG"); d && *d)
+        dir = d;
+    else if (const char* home = std::getenv("HOME"); home && *home)
+        dir = fs::path(home) / ".docker";
     if (dir.empty()) return CredentialStore{};
     return from_file(dir / "config.json");
 }
@@ -90,12 +95,16 @@ std::optional<Credentials> CredentialStore::lookup(const std::string& registry) 
 
     if (config.contains("credHelpers") && config["credHelpers"].is_object()) {
         for (const auto& [host, helper] : config["credHelpers"].items()) {
-            bool match = host_of(host) == registry || (is_docker_hub(registry) && is_docker_hub(host_of(host)));
-            if (match && helper.is_string()) return run_credential_helper(helper.get<std::string>(), server_url);
+            bool match = host_of(host) == registry ||
+                         (is_docker_hub(registry) && is_docker_hub(host_of(host)));
+            if (match && helper.is_string())
+                return run_credential_helper(helper.get<std::string>(), server_url);
         }
     }
-    if (config.contains("credsStore") && config["credsStore"].is_string() && !config["credsStore"].get<std::string>().empty()) {
-        if (auto c = run_credential_helper(config["credsStore"].get<std::string>(), server_url)) return c;
+    if (config.contains("credsStore") && config["credsStore"].is_string() &&
+        !config["credsStore"].get<std::string>().empty()) {
+        if (auto c = run_credential_helper(config["credsStore"].get<std::string>(), server_url))
+            return c;
     }
     if (config.contains("auths") && config["auths"].is_object()) {
         for (const auto& [key, entry] : config["auths"].items()) {
@@ -105,7 +114,8 @@ std::optional<Credentials> CredentialStore::lookup(const std::string& registry) 
             Credentials c;
             if (entry.contains("identitytoken") && entry["identitytoken"].is_string())
                 c.identity_token = entry["identitytoken"];
-            if (entry.contains("auth") && entry["auth"].is_string() && !entry["auth"].get<std::string>().empty()) {
+            if (entry.contains("auth") && entry["auth"].is_string() &&
+                !entry["auth"].get<std::string>().empty()) {
                 std::string decoded = base64_decode(entry["auth"]);
                 size_t colon = decoded.find(':');
                 if (colon == std::string::npos)
@@ -114,8 +124,10 @@ std::optional<Credentials> CredentialStore::lookup(const std::string& registry) 
                 c.username = decoded.substr(0, colon);
                 c.password = decoded.substr(colon + 1);
             } else {
-                if (entry.contains("username") && entry["username"].is_string()) c.username = entry["username"];
-                if (entry.contains("password") && entry["password"].is_string()) c.password = entry["password"];
+                if (entry.contains("username") && entry["username"].is_string())
+                    c.username = entry["username"];
+                if (entry.contains("password") && entry["password"].is_string())
+                    c.password = entry["password"];
             }
             if (!c.empty()) return c;
         }
@@ -123,10 +135,12 @@ std::optional<Credentials> CredentialStore::lookup(const std::string& registry) 
     return std::nullopt;
 }
 
-std::optional<Credentials> run_credential_helper(const std::string& helper, const std::string& server_url) {
+std::optional<Credentials> run_credential_helper(const std::string& helper,
+                                                 const std::string& server_url) {
     const std::string program = "docker-credential-" + helper;
     int in[2], out[2];
-    if (pipe(in) != 0 || pipe(out) != 0) throw std::runtime_error("cannot create pipes for " + program);
+    if (pipe(in) != 0 || pipe(out) != 0)
+        throw std::runtime_error("cannot create pipes for " + program);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, in[0], 0);
@@ -143,7 +157,8 @@ std::optional<Credentials> run_credential_helper(const std::string& helper, cons
     if (rc != 0) {
         ::close(in[1]);
         ::close(out[0]);
-        throw std::runtime_error("credential helper " + program + " could not be started (is it on PATH?)");
+        throw std::runtime_error("credential helper " + program +
+                                 " could not be started (is it on PATH?)");
     }
     (void)!::write(in[1], server_url.data(), server_url.size());
     ::close(in[1]);
@@ -160,12 +175,14 @@ std::optional<Credentials> run_credential_helper(const std::string& helper, cons
         throw std::runtime_error("credential helper " + program + " failed for " + server_url);
     }
     json reply = json::parse(output, nullptr, false);
-    if (!reply.is_object()) throw std::runtime_error("credential helper " + program + " did not answer with JSON");
+    if (!reply.is_object())
+        throw std::runtime_error("credential helper " + program + " did not answer with JSON");
     Credentials c;
     std::string user = reply.value("Username", "");
     std::string secret = reply.value("Secret", "");
     // A username of "<token>" marks the secret as an identity token.
-    if (user == "<token>") c.identity_token = secret;
+    if (user == "<token>")
+        c.identity_token = secret;
     else {
         c.username = user;
         c.password = secret;

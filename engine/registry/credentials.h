@@ -20,7 +20,7 @@ struct Credentials {
 std::string describe(const Credentials& c);
 
 class CredentialStore {
-public:
+  public:
     // Reads the config from the Docker locations; a missing config means no credentials.
     static CredentialStore from_environment();
     static CredentialStore from_file(const std::filesystem::path& config_json);
@@ -31,12 +31,13 @@ public:
 
     const std::filesystem::path& source() const { return source_; }
 
-private:
+  private:
     std::filesystem::path source_;
     std::string config_text_;
 };
 
 // Runs `docker-credential-<helper> get` for a server URL.
-std::optional<Credentials> run_credential_helper(const std::string& helper, const std::string& server_url);
+std::optional<Credentials> run_credential_helper(const std::string& helper,
+                                                 const std::string& server_url);
 
 }  // namespace envbuilder::registry

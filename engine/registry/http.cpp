@@ -9,17 +9,47 @@ namespace envbuilder::registry {
 
 namespace {
 
-void global_init() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+// One share for every handle of the process: connections, TLS sessions and DNS answers are
+// reused across requests and threads, so a pull of many blobs does not pay a handshake each.
+class SharedState {
+  public:
+    SharedState() {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        share_ = curl_share_init();
+        curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, lock);
+        curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, unlock);
+        curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
+        curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+        curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+        curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    }
+    CURLSH* get() const { return share_; }
+
+  private:
+    static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+        static_cast<SharedState*>(user)->mutexes_[static_cast<size_t>(data) % kLocks].lock();
+    }
+    static void unlock(CURL*, curl_lock_data data, void* user) {
+        static_cast<SharedState*>(user)->mutexes_[static_cast<size_t>(data) % kLocks].unlock();
+    }
+    static constexpr size_t kLocks = 8;
+    CURLSH* share_;
+    std::mutex mutexes_[kLocks];
+};
+
+// Never destroyed: handles may still be cleaned up by other threads while the process exits.
+SharedState& shared_state() {
+    static auto* state = new SharedState();
+    return *state;
 }
 
 struct Transfer {
     CURL* curl;
     HttpResponse* response;
-    const std::function<bool(std::string_view)>* sink;
+    const BodySink* sink;
     const HttpRequest* request;
     bool aborted = false;
+    bool oversized = false;
 };
 
 size_t on_header(char* data, size_t size, size_t count, void* user) {
@@ -34,8 +64,11 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
         std::string name(line.substr(0, colon));
         for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         std::string_view value = line.substr(colon + 1);
-        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-        while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+            value.remove_prefix(1);
+        while (!value.empty() &&
+               (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+            value.remove_suffix(1);
         t->response->headers[name] = std::string(value);
     }
     return size * count;
@@ -44,20 +77,29 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 size_t on_body(char* data, size_t size, size_t count, void* user) {
     auto* t = static_cast<Transfer*>(user);
     std::string_view chunk(data, size * count);
-    long status = 0;
-    curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
-    if (t->sink && *t->sink) {
+    curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->response->status);
+    const long status = t->response->status;
+    if (t->sink && *t->sink && status >= 200 && status < 300) {
         // Only successful bodies are streamed; error bodies are kept for the message.
-        if (status >= 200 && status < 300) {
-            if (!(*t->sink)(chunk)) {
-                t->aborted = true;
-                return 0;
-            }
-            return chunk.size();
+        if (!(*t->sink)(*t->response, chunk)) {
+            t->aborted = true;
+            return 0;
         }
+        return chunk.size();
     }
-    if (t->response->body.size() < (1u << 20)) t->response->body.append(chunk);
+    if (t->response->body.size() + chunk.size() > t->request->max_body) {
+        t->oversized = true;
+        return 0;
+    }
+    t->response->body.append(chunk);
     return chunk.size();
+}
+
+static_assert(kAbortBody == CURL_READFUNC_ABORT);
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    auto* t = static_cast<Transfer*>(user);
+    return t->request->cancel && t->request->cancel->load() ? 1 : 0;
 }
 
 size_t on_read(char* buffer, size_t size, size_t count, void* user) {
@@ -67,15 +109,21 @@ size_t on_read(char* buffer, size_t size, size_t count, void* user) {
 
 }  // namespace
 
-HttpResponse perform(const HttpRequest& request, const TlsOptions& tls, const std::function<bool(std::string_view)>& sink) {
-    global_init();
+HttpResponse perform(const HttpRequest& request, const TlsOptions& tls, const BodySink& sink) {
+    CURLSH* share = shared_state().get();
     CURL* curl = curl_easy_init();
     if (!curl) throw HttpError("cannot create an HTTP handle");
     HttpResponse response;
     Transfer transfer{curl, &response, &sink, &request};
     curl_slist* headers = nullptr;
     for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
+    curl_easy_setopt(curl, CURLOPT_SHARE, share);
     curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+    if (request.cancel) {
+        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
+        curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    }
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
@@ -84,9 +132,9 @@ HttpResponse perform(const HttpRequest& request, const TlsOptions& tls, const st
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
-    // A stalled transfer (under 1 byte/s for 60 s) is a failure, whatever the size.
+    // A stalled transfer (under 1 byte/s for stall_seconds) is a failure, whatever the size.
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, request.stall_seconds);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "envbuilder/0.1");
     // Redirects to blob storage must not carry the registry's Authorization header elsewhere.
     curl_easy_setopt(curl, CURLOPT_UNRESTRICTED_AUTH, 0L);
@@ -105,17 +153,26 @@ HttpResponse perform(const HttpRequest& request, const TlsOptions& tls, const st
             curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
             curl_easy_setopt(curl, CURLOPT_READDATA, &transfer);
             if (request.body_size)
-                curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(*request.body_size));
+                curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
+                                 static_cast<curl_off_t>(*request.body_size));
         } else {
             curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
-            curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                             static_cast<curl_off_t>(request.body.size()));
         }
     }
     CURLcode rc = curl_easy_perform(curl);
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
+    if (request.cancel && request.cancel->load()) throw Cancelled();
+    if (transfer.oversized)
+        throw HttpError("the response body is larger than " + std::to_string(request.max_body) +
+                        " bytes");
     if (transfer.aborted) throw HttpError("transfer aborted");
+    if (rc == CURLE_OPERATION_TIMEDOUT)
+        throw HttpError("the transfer stalled (no data for " +
+                        std::to_string(request.stall_seconds) + " s)");
     if (rc != CURLE_OK) throw HttpError(curl_easy_strerror(rc));
     return response;
 }
@@ -133,7 +190,8 @@ std::filesystem::path registry_ca_file(const std::string& host) {
 }
 
 std::string base64_encode(std::string_view in) {
-    static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const char* alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
     uint32_t buffer = 0;
     int bits = 0;

@@ -2,6 +2,7 @@
 // HTTP for the registry client, on libcurl with OpenSSL. TLS is verified against the system CAs
 // plus a registry's own CA (Docker's certs.d convention) unless the registry was explicitly marked
 // insecure. Bodies stream through callbacks so that layers never sit whole in memory.
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -16,7 +17,7 @@ namespace envbuilder::registry {
 struct HttpResponse {
     long status = 0;
     std::map<std::string, std::string> headers;  // names lower case; last value wins
-    std::string body;                           // only when no sink was given
+    std::string body;                            // only when no sink was given
     std::string header(const std::string& name) const {
         auto it = headers.find(name);
         return it == headers.end() ? std::string() : it->second;
@@ -26,29 +27,49 @@ struct HttpResponse {
 struct HttpRequest {
     std::string method = "GET";
     std::string url;
-    std::vector<std::string> headers;   // "Name: value"
-    std::string body;                   // request body for PUT/POST/PATCH (small)
-    // Streams a large request body instead of `body`: fills up to `max` bytes, 0 at the end.
+    std::vector<std::string> headers;  // "Name: value"
+    std::string body;                  // request body for PUT/POST/PATCH (small)
+    // Streams a large request body instead of `body`: fills up to `max` bytes, 0 at the end,
+    // kAbortBody when the source failed.
     std::function<size_t(char* buffer, size_t max)> body_source;
     std::optional<uint64_t> body_size;
     bool follow_redirects = true;
+    // A transfer that moves less than 1 byte/s for this long has stalled and fails.
+    long stall_seconds = 60;
+    // Bodies kept in memory (no sink: manifests, tokens, error bodies) larger than this fail the
+    // transfer instead of growing without bound; 4 MiB is Distribution's manifest limit.
+    size_t max_body = 4u << 20;
+    // Set from another thread to abort the transfer within a fraction of a second.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
+inline constexpr size_t kAbortBody = 0x10000000;
+
 struct TlsOptions {
-    bool verify = true;                // false only for registries named insecure
-    std::filesystem::path ca_file;     // extra CA for this registry, if any
+    bool verify = true;             // false only for registries named insecure
+    std::filesystem::path ca_file;  // extra CA for this registry, if any
 };
 
 class HttpError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
-// Performs one request. With `sink`, response body bytes of a 2xx answer go to it as they arrive
-// (a sink returning false aborts the transfer). Throws HttpError for transport failures (DNS,
-// connection, TLS, timeouts), never for HTTP error statuses.
+// The transfer was cancelled on request; never retried, never turned into a fallback.
+class Cancelled : public std::runtime_error {
+  public:
+    Cancelled() : std::runtime_error("cancelled") {}
+};
+
+// Receives a 2xx response body as it arrives; `head` holds the status and every header by then.
+// Returning false aborts the transfer.
+using BodySink = std::function<bool(const HttpResponse& head, std::string_view chunk)>;
+
+// Performs one request. With `sink`, response body bytes of a 2xx answer go to it as they arrive;
+// other bodies are kept (up to max_body) for the error message. Throws HttpError for transport
+// failures (DNS, connection, TLS, stalls, oversized bodies), never for HTTP error statuses.
 HttpResponse perform(const HttpRequest& request, const TlsOptions& tls,
-                     const std::function<bool(std::string_view)>& sink = nullptr);
+                     const BodySink& sink = nullptr);
 
 // The per-registry CA file by Docker's convention: <dir>/<host>/ca.crt in $ENVBUILDER_CERTS_DIR or
 // /etc/docker/certs.d; empty when there is none.

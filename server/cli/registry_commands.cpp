@@ -1,5 +1,7 @@
 #include "cli/registry_commands.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <ostream>
@@ -30,13 +32,72 @@ constexpr const char* kOptionsHelp =
     "  --registry-mirror URL|REGISTRY=URL   pull through a mirror (repeatable, tried in order)\n"
     "  --no-mirror-fallback                 never pull from the origin when mirrors are set\n"
     "  --insecure-registry HOST             allow plain HTTP or unverified TLS for HOST\n"
-    "  --platform OS/ARCH[/VARIANT]         which image of a multi-platform index (default: this host)\n"
+    "  --platform OS/ARCH[/VARIANT]         which image of a multi-platform index (default: this "
+    "host)\n"
     "  --cache-dir DIR                      blob store (default $XDG_CACHE_HOME/envbuilder)\n";
 
 fs::path default_cache_dir() {
     if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "envbuilder";
     if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache" / "envbuilder";
     return fs::temp_directory_path() / "envbuilder-cache";
+}
+
+std::string human_size(uint64_t bytes) {
+    char buf[32];
+    if (bytes >= (1u << 20))
+        std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+    else if (bytes >= 1024)
+        std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(bytes) / 1024);
+    else
+        std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+    return buf;
+}
+
+// Renders transfer events: one line per finished blob on `out`; on a terminal, also a live status
+// line on stderr with the bytes moved so far.
+registry::TransferObserver progress_printer(std::ostream& out) {
+    struct State {
+        std::map<std::string, std::pair<uint64_t, uint64_t>> active;  // digest -> (bytes, size)
+        bool tty = ::isatty(2) == 1;
+    };
+    auto state = std::make_shared<State>();
+    return [state, &out](const registry::TransferEvent& e) {
+        using K = registry::TransferEvent::Kind;
+        using O = registry::TransferEvent::Outcome;
+        const bool pull = e.direction == registry::TransferEvent::Direction::pull;
+        if (e.kind == K::finished) {
+            state->active.erase(e.digest.str());
+            if (state->tty) std::fprintf(stderr, "\r\033[K");
+            out << "blob " << e.digest.str() << " (" << e.size << " bytes) ";
+            switch (e.outcome) {
+                case O::transferred:
+                    out << (pull ? "from " : "uploaded to ") << e.source;
+                    break;
+                case O::cached:
+                    out << "from cache";
+                    break;
+                case O::already_present:
+                    out << "already present";
+                    break;
+                case O::mounted:
+                    out << "mounted from " << e.source;
+                    break;
+            }
+            out << std::endl;
+        } else {
+            state->active[e.digest.str()] = {e.bytes, e.size};
+        }
+        if (state->tty && !state->active.empty()) {
+            uint64_t done = 0, total = 0;
+            for (const auto& [digest, p] : state->active) {
+                done += p.first;
+                total += p.second;
+            }
+            std::fprintf(stderr, "\r\033[K%s %zu blob(s): %s / %s", pull ? "pulling" : "pushing",
+                         state->active.size(), human_size(done).c_str(), human_size(total).c_str());
+            std::fflush(stderr);
+        }
+    };
 }
 
 // Parses the shared options; returns an error message or "".
@@ -93,15 +154,37 @@ struct Resolved {
     std::string index_source;  // when the reference named an index
 };
 
+// A manifest by tag or digest: when a HEAD names a digest the cache already holds, the body comes
+// from the cache (it was verified when stored) and no GET is made.
+registry::FetchedManifest fetch_manifest(registry::RegistryClient& client,
+                                         const oci::Reference& ref,
+                                         const std::string& tag_or_digest, oci::BlobStore& cache) {
+    if (auto known = oci::parse_digest(tag_or_digest); known && cache.has(*known))
+        return {cache.read(*known), "", *known, "cache"};
+    if (!oci::parse_digest(tag_or_digest)) {
+        if (auto head = client.head_manifest(ref, tag_or_digest); head && cache.has(head->digest))
+            return {cache.read(head->digest), head->media_type, head->digest,
+                    "cache (tag resolved by " + head->source + ")"};
+    }
+    registry::FetchedManifest m = client.get_manifest(ref, tag_or_digest);
+    cache.put(m.digest, [&, sent = false]() mutable -> std::string {
+        if (sent) return {};
+        sent = true;
+        return m.body;
+    });
+    return m;
+}
+
 // Fetches the manifest for the reference, following an index to the platform's manifest.
-Resolved resolve(registry::RegistryClient& client, const RegistryCommand& cmd, std::ostream& log) {
+Resolved resolve(registry::RegistryClient& client, const RegistryCommand& cmd,
+                 oci::BlobStore& cache, std::ostream& log) {
     auto parsed_ref = oci::parse_reference(cmd.reference);
     if (auto* e = oci::get_error(parsed_ref))
-        throw std::runtime_error("invalid image reference '" + cmd.reference + "' at offset " + std::to_string(e->offset) +
-                                 ": " + e->message);
+        throw std::runtime_error("invalid image reference '" + cmd.reference + "' at offset " +
+                                 std::to_string(e->offset) + ": " + e->message);
     Resolved r{std::get<oci::Reference>(parsed_ref), {}, {}, {}};
     std::string wanted = r.ref.digest.empty() ? r.ref.tag : r.ref.digest;
-    r.manifest = client.get_manifest(r.ref, wanted);
+    r.manifest = fetch_manifest(client, r.ref, wanted, cache);
     log << "manifest " << r.manifest.digest.str() << " from " << r.manifest.source << '\n';
     auto doc = oci::parse_manifest_document(r.manifest.body, r.manifest.media_type);
     if (auto* index = std::get_if<oci::Index>(&doc)) {
@@ -110,11 +193,13 @@ Resolved resolve(registry::RegistryClient& client, const RegistryCommand& cmd, s
         auto chosen = oci::select_platform(*index, platform, &problem);
         if (!chosen) throw std::runtime_error(cmd.reference + ": " + problem);
         r.index_source = r.manifest.source;
-        r.manifest = client.get_manifest(r.ref, chosen->digest.str());
-        log << "manifest " << r.manifest.digest.str() << " (" << platform.str() << ") from " << r.manifest.source << '\n';
+        r.manifest = fetch_manifest(client, r.ref, chosen->digest.str(), cache);
+        log << "manifest " << r.manifest.digest.str() << " (" << platform.str() << ") from "
+            << r.manifest.source << '\n';
         doc = oci::parse_manifest_document(r.manifest.body, r.manifest.media_type);
     }
-    if (auto* error = std::get_if<oci::ManifestError>(&doc)) throw std::runtime_error(cmd.reference + ": " + error->message);
+    if (auto* error = std::get_if<oci::ManifestError>(&doc))
+        throw std::runtime_error(cmd.reference + ": " + error->message);
     r.parsed = std::get<oci::Manifest>(doc);
     return r;
 }
@@ -124,45 +209,29 @@ Resolved resolve(registry::RegistryClient& client, const RegistryCommand& cmd, s
 int run_pull(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     RegistryCommand cmd;
     if (std::string problem = parse(args, true, cmd); !problem.empty()) {
-        err << "envbuilder pull: " << problem << "\nusage: envbuilder pull REF [--oci-layout DIR] [options]\n"
+        err << "envbuilder pull: " << problem
+            << "\nusage: envbuilder pull REF [--oci-layout DIR] [options]\n"
             << kOptionsHelp;
         return 2;
     }
     try {
+        cmd.options.on_transfer = progress_printer(out);
         registry::RegistryClient client(cmd.options);
-        Resolved r = resolve(client, cmd, out);
         oci::BlobStore cache(cmd.cache_dir);
+        Resolved r = resolve(client, cmd, cache, out);
         std::vector<oci::Descriptor> blobs{r.parsed.config};
         blobs.insert(blobs.end(), r.parsed.layers.begin(), r.parsed.layers.end());
-        for (const auto& blob : blobs) {
-            std::string source = client.pull_blob(r.ref, blob, cache);
-            out << "blob " << blob.digest.str() << " (" << blob.size << " bytes) from " << source << '\n';
-        }
-        cache.put(r.manifest.digest, [&, sent = false]() mutable -> std::string {
-            if (sent) return {};
-            sent = true;
-            return r.manifest.body;
-        });
+        client.pull_blobs(r.ref, blobs, cache);
         if (!cmd.oci_layout.empty()) {
             auto layout = oci::ImageLayout::create(cmd.oci_layout);
-            for (const auto& blob : blobs) {
-                if (layout.blobs().has(blob.digest)) continue;
-                // Copy from the cache through the store's verify-and-rename path.
-                std::ifstream in(cache.path(blob.digest), std::ios::binary);
-                layout.blobs().put(blob.digest, [&in]() -> std::string {
-                    std::string chunk(1 << 20, '\0');
-                    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-                    chunk.resize(static_cast<size_t>(in.gcount()));
-                    return chunk;
-                }, blob.size);
-            }
-            layout.blobs().put(r.manifest.digest, [&, sent = false]() mutable -> std::string {
-                if (sent) return {};
-                sent = true;
-                return r.manifest.body;
-            });
-            oci::Descriptor d{r.parsed.media_type, r.manifest.digest, r.manifest.body.size(),
-                              {{oci::kAnnotationRefName, r.ref.digest.empty() ? r.ref.tag : r.ref.digest}}, std::nullopt};
+            for (const auto& blob : blobs) layout.blobs().import_from(cache, blob.digest);
+            layout.blobs().import_from(cache, r.manifest.digest);
+            oci::Descriptor d{
+                r.parsed.media_type,
+                r.manifest.digest,
+                r.manifest.body.size(),
+                {{oci::kAnnotationRefName, r.ref.digest.empty() ? r.ref.tag : r.ref.digest}},
+                std::nullopt};
             layout.add_manifest(d);
             out << "wrote OCI layout " << cmd.oci_layout.string() << '\n';
         }
@@ -181,47 +250,58 @@ int run_push(const std::vector<std::string>& args, std::ostream& out, std::ostre
     std::vector<std::string> rest;
     std::string layout_dir;
     for (const auto& a : args) {
-        if (layout_dir.empty() && !a.empty() && a[0] != '-') layout_dir = a;
-        else rest.push_back(a);
+        if (layout_dir.empty() && !a.empty() && a[0] != '-')
+            layout_dir = a;
+        else
+            rest.push_back(a);
     }
     RegistryCommand cmd;
-    std::string problem = layout_dir.empty() ? "no OCI layout directory given" : parse(rest, false, cmd);
+    std::string problem =
+        layout_dir.empty() ? "no OCI layout directory given" : parse(rest, false, cmd);
     if (!problem.empty()) {
-        err << "envbuilder push: " << problem << "\nusage: envbuilder push OCI-LAYOUT-DIR REF [options]\n" << kOptionsHelp;
+        err << "envbuilder push: " << problem
+            << "\nusage: envbuilder push OCI-LAYOUT-DIR REF [options]\n"
+            << kOptionsHelp;
         return 2;
     }
     try {
         auto parsed_ref = oci::parse_reference(cmd.reference);
         if (auto* e = oci::get_error(parsed_ref))
-            throw std::runtime_error("invalid image reference '" + cmd.reference + "': " + e->message);
+            throw std::runtime_error("invalid image reference '" + cmd.reference +
+                                     "': " + e->message);
         oci::Reference ref = std::get<oci::Reference>(parsed_ref);
         auto layout = oci::ImageLayout::open(layout_dir);
         std::optional<oci::Descriptor> top;
-        if (layout.manifests().size() == 1) top = layout.manifests().front();
-        else if (auto named = layout.find(ref.tag)) top = named;
+        if (layout.manifests().size() == 1)
+            top = layout.manifests().front();
+        else if (auto named = layout.find(ref.tag))
+            top = named;
         if (!top)
-            throw std::runtime_error(layout_dir + " holds " + std::to_string(layout.manifests().size()) +
+            throw std::runtime_error(layout_dir + " holds " +
+                                     std::to_string(layout.manifests().size()) +
                                      " images and none is named '" + ref.tag + "'");
+        cmd.options.on_transfer = progress_printer(out);
         registry::RegistryClient client(cmd.options);
         // Pushes one image manifest's blobs, then the manifest by digest.
         auto push_manifest_tree = [&](const oci::Descriptor& d, auto& self) -> void {
             std::string body = layout.blobs().read(d.digest);
             auto doc = oci::parse_manifest_document(body, d.media_type);
-            if (auto* error = std::get_if<oci::ManifestError>(&doc)) throw std::runtime_error(error->message);
+            if (auto* error = std::get_if<oci::ManifestError>(&doc))
+                throw std::runtime_error(error->message);
             if (auto* index = std::get_if<oci::Index>(&doc)) {
                 for (const auto& child : index->manifests) self(child, self);
             } else {
                 const auto& m = std::get<oci::Manifest>(doc);
                 std::vector<oci::Descriptor> blobs{m.config};
                 blobs.insert(blobs.end(), m.layers.begin(), m.layers.end());
-                for (const auto& blob : blobs) {
+                for (const auto& blob : blobs)
                     if (!layout.blobs().has(blob.digest))
-                        throw std::runtime_error("blob " + blob.digest.str() + " is missing from " + layout_dir);
-                    bool uploaded = client.push_blob(ref, blob, layout.blobs());
-                    out << "blob " << blob.digest.str() << (uploaded ? " uploaded" : " already present") << '\n';
-                }
+                        throw std::runtime_error("blob " + blob.digest.str() + " is missing from " +
+                                                 layout_dir);
+                for (const auto& blob : blobs) client.push_blob(ref, blob, layout.blobs());
             }
-            if (d.digest != top->digest) client.push_manifest(ref, d.digest.str(), body, d.media_type);
+            if (d.digest != top->digest)
+                client.push_manifest(ref, d.digest.str(), body, d.media_type);
         };
         push_manifest_tree(*top, push_manifest_tree);
         std::string body = layout.blobs().read(top->digest);
@@ -238,14 +318,15 @@ int run_push(const std::vector<std::string>& args, std::ostream& out, std::ostre
 int run_inspect(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     RegistryCommand cmd;
     if (std::string problem = parse(args, false, cmd); !problem.empty()) {
-        err << "envbuilder inspect: " << problem << "\nusage: envbuilder inspect REF [options]\n" << kOptionsHelp;
+        err << "envbuilder inspect: " << problem << "\nusage: envbuilder inspect REF [options]\n"
+            << kOptionsHelp;
         return 2;
     }
     try {
         registry::RegistryClient client(cmd.options);
         std::ostringstream log;
-        Resolved r = resolve(client, cmd, log);
         oci::BlobStore cache(cmd.cache_dir);
+        Resolved r = resolve(client, cmd, cache, log);
         std::string config_source = client.pull_blob(r.ref, r.parsed.config, cache);
         json result = {{"reference", r.ref.str()},
                        {"digest", r.manifest.digest.str()},

@@ -1,7 +1,6 @@
-// Against the real thing: Debian's docker-registry (Distribution) on 127.0.0.1 with TLS (our own CA)
-// and htpasswd auth. We push an image with our client, skopeo (not ours) inspects it, and we pull it
-// back. Needs docker-registry, htpasswd, openssl, tar, gzip and skopeo (scripts/bootstrap).
-#include <catch2/catch.hpp>
+// Against the real thing: Debian's docker-registry (Distribution) on 127.0.0.1 with TLS (our own
+// CA) and htpasswd auth. We push an image with our client, skopeo (not ours) inspects it, and we
+// pull it back. Needs docker-registry, htpasswd, openssl, tar, gzip and skopeo (scripts/bootstrap).
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -9,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <array>
 #include <chrono>
@@ -76,31 +76,38 @@ struct LiveRegistry {
     bool secure;
     explicit LiveRegistry(bool tls_and_auth = true) : secure(tls_and_auth) {
         static int counter = 0;
-        dir = fs::temp_directory_path() / ("eb-registry-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+        dir = fs::temp_directory_path() /
+              ("eb-registry-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
         fs::remove_all(dir);
         fs::create_directories(dir / "data");
         port = free_port();
         host = "127.0.0.1:" + std::to_string(port);
         int status;
         std::string d = dir.string();
-        run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=envbuilder-test-ca -keyout " + d +
-                "/ca.key -out " + d + "/ca.crt",
+        run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=envbuilder-test-ca "
+            "-keyout " +
+                d + "/ca.key -out " + d + "/ca.crt",
             &status);
         REQUIRE(status == 0);
         std::ofstream(dir / "san.ext") << "subjectAltName=IP:127.0.0.1\n";
-        run("openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout " + d + "/server.key -out " + d +
-                "/server.csr && openssl x509 -req -in " + d + "/server.csr -CA " + d + "/ca.crt -CAkey " + d +
-                "/ca.key -CAcreateserial -days 2 -extfile " + d + "/san.ext -out " + d + "/server.crt",
+        run("openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout " + d +
+                "/server.key -out " + d + "/server.csr && openssl x509 -req -in " + d +
+                "/server.csr -CA " + d + "/ca.crt -CAkey " + d +
+                "/ca.key -CAcreateserial -days 2 -extfile " + d + "/san.ext -out " + d +
+                "/server.crt",
             &status);
         REQUIRE(status == 0);
         run("htpasswd -Bbn tester 's3cret-pw' > " + d + "/htpasswd", &status);
         REQUIRE(status == 0);
         std::ofstream config_file(dir / "config.yml");
-        config_file << "version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: " << d << "/data}}\n"
+        config_file << "version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: "
+                    << d << "/data}}\n"
                     << "http:\n  addr: " << host << "\n";
         if (secure) {
-            config_file << "  tls: {certificate: " << d << "/server.crt, key: " << d << "/server.key}\n"
-                        << "auth: {htpasswd: {realm: envbuilder-test, path: " << d << "/htpasswd}}\n";
+            config_file << "  tls: {certificate: " << d << "/server.crt, key: " << d
+                        << "/server.key}\n"
+                        << "auth: {htpasswd: {realm: envbuilder-test, path: " << d
+                        << "/htpasswd}}\n";
         }
         config_file.close();
         std::string config = (dir / "config.yml").string();
@@ -110,12 +117,14 @@ struct LiveRegistry {
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         std::string log = (dir / "registry.log").string();
-        posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                         0644);
         posix_spawn_file_actions_adddup2(&actions, 1, 2);
         int spawned = posix_spawnp(&pid, "docker-registry", &actions, nullptr, argv, environ);
         posix_spawn_file_actions_destroy(&actions);
         REQUIRE(spawned == 0);
-        for (int i = 0; i < 200 && !port_open(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        for (int i = 0; i < 200 && !port_open(port); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
         REQUIRE(port_open(port));
         // The per-registry CA, the way Docker looks for it.
         fs::create_directories(dir / "certs.d" / host);
@@ -137,30 +146,40 @@ std::string read_file(const fs::path& p) {
 
 // A one-layer image in `store`: returns the manifest body; the layer is a real tar.gz and the
 // config names its uncompressed digest.
-std::string sample_image(const fs::path& dir, oci::BlobStore& store, oci::Descriptor& layer, oci::Descriptor& config_desc) {
+std::string sample_image(const fs::path& dir, oci::BlobStore& store, oci::Descriptor& layer,
+                         oci::Descriptor& config_desc) {
     fs::path src = dir / "rootfs";
     fs::create_directories(src);
     std::ofstream(src / "hello.txt") << "hello from envbuilder\n";
     int status;
-    run("tar -C " + src.string() + " -cf " + (dir / "layer.tar").string() + " hello.txt && gzip -n -f -k " +
-            (dir / "layer.tar").string(),
+    run("tar -C " + src.string() + " -cf " + (dir / "layer.tar").string() +
+            " hello.txt && gzip -n -f -k " + (dir / "layer.tar").string(),
         &status);
     REQUIRE(status == 0);
     oci::Digest diff_id = oci::digest_of(read_file(dir / "layer.tar"));
     std::string layer_bytes = read_file(dir / "layer.tar.gz");
-    layer = oci::Descriptor{oci::kMediaTypeLayerGzip, store.put_bytes(layer_bytes), layer_bytes.size(), {}, std::nullopt};
-    std::string config = json{{"architecture", "amd64"}, {"os", "linux"}, {"config", {{"Cmd", {"/hello.txt"}}}},
+    layer = oci::Descriptor{oci::kMediaTypeLayerGzip,
+                            store.put_bytes(layer_bytes),
+                            layer_bytes.size(),
+                            {},
+                            std::nullopt};
+    std::string config = json{{"architecture", "amd64"},
+                              {"os", "linux"},
+                              {"config", {{"Cmd", {"/hello.txt"}}}},
                               {"rootfs", {{"type", "layers"}, {"diff_ids", {diff_id.str()}}}}}
                              .dump();
-    config_desc = oci::Descriptor{oci::kMediaTypeImageConfig, store.put_bytes(config), config.size(), {}, std::nullopt};
-    return json{{"schemaVersion", 2}, {"mediaType", oci::kMediaTypeImageManifest},
-                {"config", oci::to_json(config_desc)}, {"layers", {oci::to_json(layer)}}}
+    config_desc = oci::Descriptor{
+        oci::kMediaTypeImageConfig, store.put_bytes(config), config.size(), {}, std::nullopt};
+    return json{{"schemaVersion", 2},
+                {"mediaType", oci::kMediaTypeImageManifest},
+                {"config", oci::to_json(config_desc)},
+                {"layers", {oci::to_json(layer)}}}
         .dump();
 }
 
 void push_image(registry::RegistryClient& client, const oci::Reference& ref, const std::string& tag,
-                const oci::BlobStore& store, const oci::Descriptor& layer, const oci::Descriptor& config,
-                const std::string& manifest) {
+                const oci::BlobStore& store, const oci::Descriptor& layer,
+                const oci::Descriptor& config, const std::string& manifest) {
     client.push_blob(ref, layer, store);
     client.push_blob(ref, config, store);
     client.push_manifest(ref, tag, manifest, oci::kMediaTypeImageManifest);
@@ -168,18 +187,21 @@ void push_image(registry::RegistryClient& client, const oci::Reference& ref, con
 
 }  // namespace
 
-TEST_CASE("mirrors: tried in order, origin as fallback, every source named when all fail", "[registry-live]") {
+TEST_CASE("mirrors: tried in order, origin as fallback, every source named when all fail",
+          "[registry-live]") {
     LiveRegistry origin;
     LiveRegistry mirror(/*tls_and_auth=*/false);
     setenv("ENVBUILDER_CERTS_DIR", (origin.dir / "certs.d").c_str(), 1);
     std::ofstream(origin.dir / "docker-config.json")
-        << json{{"auths", {{origin.host, {{"username", "tester"}, {"password", "s3cret-pw"}}}}}}.dump();
+        << json{{"auths", {{origin.host, {{"username", "tester"}, {"password", "s3cret-pw"}}}}}}
+               .dump();
     oci::BlobStore store(origin.dir / "store");
     oci::Descriptor layer, config;
     std::string manifest = sample_image(origin.dir, store, layer, config);
 
     registry::RegistryOptions origin_options;
-    origin_options.credentials = registry::CredentialStore::from_file(origin.dir / "docker-config.json");
+    origin_options.credentials =
+        registry::CredentialStore::from_file(origin.dir / "docker-config.json");
     registry::RegistryClient to_origin(origin_options);
     auto ref = std::get<oci::Reference>(oci::parse_reference(origin.host + "/team/app:1.0"));
     push_image(to_origin, ref, "1.0", store, layer, config, manifest);
@@ -228,7 +250,8 @@ TEST_CASE("mirrors: tried in order, origin as fallback, every source named when 
     hub.insecure_registries = {mirror.host};
     hub.mirror_fallback = false;
     registry::add_mirror(hub, "http://" + mirror.host);
-    auto library = std::get<oci::Reference>(oci::parse_reference(mirror.host + "/library/busybox:latest"));
+    auto library =
+        std::get<oci::Reference>(oci::parse_reference(mirror.host + "/library/busybox:latest"));
     push_image(to_mirror, library, "latest", store, layer, config, manifest);
     registry::RegistryClient via_mirror(hub);
     auto busybox = std::get<oci::Reference>(oci::parse_reference("busybox"));
@@ -237,11 +260,13 @@ TEST_CASE("mirrors: tried in order, origin as fallback, every source named when 
     unsetenv("ENVBUILDER_CERTS_DIR");
 }
 
-TEST_CASE("push to and pull from a real registry with TLS and auth; skopeo agrees", "[registry-live]") {
+TEST_CASE("push to and pull from a real registry with TLS and auth; skopeo agrees",
+          "[registry-live]") {
     LiveRegistry reg;
     setenv("ENVBUILDER_CERTS_DIR", (reg.dir / "certs.d").c_str(), 1);
     std::ofstream(reg.dir / "docker-config.json")
-        << json{{"auths", {{reg.host, {{"username", "tester"}, {"password", "s3cret-pw"}}}}}}.dump();
+        << json{{"auths", {{reg.host, {{"username", "tester"}, {"password", "s3cret-pw"}}}}}}
+               .dump();
 
     oci::BlobStore store(reg.dir / "store");
     oci::Descriptor layer, config_desc;
@@ -252,17 +277,18 @@ TEST_CASE("push to and pull from a real registry with TLS and auth; skopeo agree
     options.credentials = registry::CredentialStore::from_file(reg.dir / "docker-config.json");
     registry::RegistryClient client(options);
     auto ref = std::get<oci::Reference>(oci::parse_reference(reg.host + "/test/hello:v1"));
-    CHECK(client.push_blob(ref, layer, store));
-    CHECK(client.push_blob(ref, config_desc, store));
-    CHECK_FALSE(client.push_blob(ref, layer, store));  // already there: skipped
+    CHECK(client.push_blob(ref, layer, store) == registry::PushOutcome::uploaded);
+    CHECK(client.push_blob(ref, config_desc, store) == registry::PushOutcome::uploaded);
+    CHECK(client.push_blob(ref, layer, store) == registry::PushOutcome::already_present);
     oci::Digest pushed = client.push_manifest(ref, "v1", manifest, oci::kMediaTypeImageManifest);
     CHECK(pushed == oci::digest_of(manifest));
 
     // skopeo, not ours, reads it back through TLS with our CA and the same credentials.
     int status = 0;
-    std::string inspect = run("skopeo inspect --cert-dir " + (reg.dir / "certs.d" / reg.host).string() +
-                                  " --creds tester:s3cret-pw docker://" + reg.host + "/test/hello:v1",
-                              &status);
+    std::string inspect =
+        run("skopeo inspect --cert-dir " + (reg.dir / "certs.d" / reg.host).string() +
+                " --creds tester:s3cret-pw docker://" + reg.host + "/test/hello:v1",
+            &status);
     INFO(inspect);
     REQUIRE(status == 0);
     auto info = json::parse(inspect);
@@ -273,7 +299,8 @@ TEST_CASE("push to and pull from a real registry with TLS and auth; skopeo agree
     oci::BlobStore fresh(reg.dir / "pulled");
     auto fetched = client.get_manifest(ref, "v1");
     CHECK(fetched.digest == pushed);
-    auto parsed = std::get<oci::Manifest>(oci::parse_manifest_document(fetched.body, fetched.media_type));
+    auto parsed =
+        std::get<oci::Manifest>(oci::parse_manifest_document(fetched.body, fetched.media_type));
     client.pull_blob(ref, parsed.layers[0], fresh);
     client.pull_blob(ref, parsed.config, fresh);
     CHECK(fresh.read(layer.digest) == layer_bytes);
@@ -302,12 +329,14 @@ TEST_CASE("push to and pull from a real registry with TLS and auth; skopeo agree
     unsetenv("ENVBUILDER_CERTS_DIR");
 }
 
-TEST_CASE("envbuilder pull, inspect and push against a real registry; skopeo reads the results", "[registry-live]") {
+TEST_CASE("envbuilder pull, inspect and push against a real registry; skopeo reads the results",
+          "[registry-live]") {
     LiveRegistry reg;
     fs::path docker_config = reg.dir / "docker";
     fs::create_directories(docker_config);
     std::ofstream(docker_config / "config.json")
-        << json{{"auths", {{reg.host, {{"auth", "dGVzdGVyOnMzY3JldC1wdw=="}}}}}}.dump();  // tester:s3cret-pw
+        << json{{"auths", {{reg.host, {{"auth", "dGVzdGVyOnMzY3JldC1wdw=="}}}}}}
+               .dump();  // tester:s3cret-pw
     setenv("ENVBUILDER_CERTS_DIR", (reg.dir / "certs.d").c_str(), 1);
     oci::BlobStore store(reg.dir / "store");
     oci::Descriptor layer, config;
@@ -318,12 +347,14 @@ TEST_CASE("envbuilder pull, inspect and push against a real registry; skopeo rea
     auto ref = std::get<oci::Reference>(oci::parse_reference(reg.host + "/cli/app:2"));
     push_image(client, ref, "2", store, layer, config, manifest);
 
-    std::string env = "DOCKER_CONFIG=" + docker_config.string() + " ENVBUILDER_CERTS_DIR=" + (reg.dir / "certs.d").string();
+    std::string env = "DOCKER_CONFIG=" + docker_config.string() +
+                      " ENVBUILDER_CERTS_DIR=" + (reg.dir / "certs.d").string();
     std::string binary = ENVBUILDER_BINARY;
     int status;
-    std::string pulled = run(env + " " + binary + " pull " + reg.host + "/cli/app:2 --cache-dir " +
-                                 (reg.dir / "cache").string() + " --oci-layout " + (reg.dir / "layout").string(),
-                             &status);
+    std::string pulled =
+        run(env + " " + binary + " pull " + reg.host + "/cli/app:2 --cache-dir " +
+                (reg.dir / "cache").string() + " --oci-layout " + (reg.dir / "layout").string(),
+            &status);
     INFO(pulled);
     REQUIRE(status == 0);
     CHECK(pulled.find("blob " + layer.digest.str()) != std::string::npos);
@@ -333,8 +364,8 @@ TEST_CASE("envbuilder pull, inspect and push against a real registry; skopeo rea
     REQUIRE(status == 0);
     CHECK(json::parse(layout)["Layers"][0] == layer.digest.str());
 
-    std::string inspected = run(env + " " + binary + " inspect " + reg.host + "/cli/app:2 --cache-dir " +
-                                    (reg.dir / "cache2").string(),
+    std::string inspected = run(env + " " + binary + " inspect " + reg.host +
+                                    "/cli/app:2 --cache-dir " + (reg.dir / "cache2").string(),
                                 &status);
     INFO(inspected);
     REQUIRE(status == 0);
@@ -344,29 +375,34 @@ TEST_CASE("envbuilder pull, inspect and push against a real registry; skopeo rea
     CHECK(j["sources"]["manifest"] == reg.host);
 
     // The layout we wrote goes back up under another name; skopeo sees the same image.
-    std::string pushed = run(env + " " + binary + " push " + (reg.dir / "layout").string() + " " + reg.host + "/cli/copy:3",
+    std::string pushed = run(env + " " + binary + " push " + (reg.dir / "layout").string() + " " +
+                                 reg.host + "/cli/copy:3",
                              &status);
     INFO(pushed);
     REQUIRE(status == 0);
-    CHECK(pushed.find("already present") == std::string::npos);  // a new repository: every blob uploaded
-    std::string copy = run("skopeo inspect --cert-dir " + (reg.dir / "certs.d" / reg.host).string() +
-                               " --creds tester:s3cret-pw docker://" + reg.host + "/cli/copy:3",
-                           &status);
+    CHECK(pushed.find("already present") ==
+          std::string::npos);  // a new repository: every blob uploaded
+    std::string copy =
+        run("skopeo inspect --cert-dir " + (reg.dir / "certs.d" / reg.host).string() +
+                " --creds tester:s3cret-pw docker://" + reg.host + "/cli/copy:3",
+            &status);
     INFO(copy);
     REQUIRE(status == 0);
     CHECK(json::parse(copy)["Digest"] == oci::digest_of(manifest).str());
-    std::string again = run(env + " " + binary + " push " + (reg.dir / "layout").string() + " " + reg.host + "/cli/copy:4",
+    std::string again = run(env + " " + binary + " push " + (reg.dir / "layout").string() + " " +
+                                reg.host + "/cli/copy:4",
                             &status);
     CHECK(status == 0);
     CHECK(again.find("already present") != std::string::npos);
     // A layout missing a blob is refused before anything is tagged.
     fs::remove(reg.dir / "layout" / "blobs" / layer.digest.algorithm / layer.digest.hex);
-    std::string broken = run(env + " " + binary + " push " + (reg.dir / "layout").string() + " " + reg.host + "/cli/broken:1",
+    std::string broken = run(env + " " + binary + " push " + (reg.dir / "layout").string() + " " +
+                                 reg.host + "/cli/broken:1",
                              &status);
     CHECK(status == 1);
     CHECK(broken.find("missing") != std::string::npos);
-    run("skopeo inspect --cert-dir " + (reg.dir / "certs.d" / reg.host).string() + " --creds tester:s3cret-pw docker://" +
-            reg.host + "/cli/broken:1",
+    run("skopeo inspect --cert-dir " + (reg.dir / "certs.d" / reg.host).string() +
+            " --creds tester:s3cret-pw docker://" + reg.host + "/cli/broken:1",
         &status);
     CHECK(status != 0);
 
