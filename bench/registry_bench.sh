@@ -71,6 +71,7 @@ for _ in $(seq 90); do
 done
 [[ -x $RUN/envbuilder ]] || die "no working envbuilder binary at $EB_SOURCE"
 EB=$RUN/envbuilder
+EB_ID="$("$EB" version | head -1) (binary sha256 $(sha256sum "$EB" | cut -c1-12))"
 
 # --- Source image: LAYERS tar+gzip layers of random data, SIZE_MIB in all, as an OCI layout. ---
 SRC=$WORK/source-${SIZE_MIB}mib-${LAYERS}layers
@@ -277,6 +278,7 @@ verify_layout() {  # DIR
     done
 }
 
+echo "registry_bench: $EB_ID; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "registry_bench: $SIZE_MIB MiB ($IMAGE_BYTES bytes, $LAYERS layers), $REPS runs each, registry on https://$HOSTPORT" >&2
 
 # --- Push: each run into fresh registry storage and a fresh repository. ---
@@ -318,18 +320,18 @@ stop_registry
 rm -rf "$store"
 
 # --- Report. ---
-python3 - "$SIZE_MIB" "$IMAGE_BYTES" "$LAYERS" "$REPS" "$(skopeo --version | awk '{print $3}')" \
+python3 - "$EB_ID" "$(cut -d' ' -f1 /proc/loadavg)" "$SIZE_MIB" "$IMAGE_BYTES" "$LAYERS" "$REPS" "$(skopeo --version | awk '{print $3}')" \
     "$(dpkg-query -W -f '${Version}' docker-registry 2>/dev/null || echo unknown)" \
     "${TIMES[eb_push]}" "${TIMES[sk_push]}" "${TIMES[eb_pull]}" "${TIMES[sk_pull]}" \
     "${RSS[eb_push]}" "${RSS[sk_push]}" "${RSS[eb_pull]}" "${RSS[sk_pull]}" <<'EOF'
 import json, statistics, sys
-size_mib, image_bytes, layers, reps, skopeo_v, registry_v = sys.argv[1:7]
-times = [[int(x) / 1000 for x in a.split()] for a in sys.argv[7:11]]
-rss = [[int(x) for x in a.split()] for a in sys.argv[11:15]]
+eb_id, load, size_mib, image_bytes, layers, reps, skopeo_v, registry_v = sys.argv[1:9]
+times = [[int(x) / 1000 for x in a.split()] for a in sys.argv[9:13]]
+rss = [[int(x) for x in a.split()] for a in sys.argv[13:17]]
 mib = int(image_bytes) / 2**20
 result = {"bench": "registry", "size_mib": int(size_mib), "image_bytes": int(image_bytes), "layers": int(layers),
           "runs": int(reps), "transport": "loopback TLS + Basic auth", "registry": "distribution " + registry_v,
-          "skopeo": skopeo_v}
+          "envbuilder": eb_id, "skopeo": skopeo_v, "load_avg_1m_at_end": float(load)}
 rows = []
 for i, (direction, tool) in enumerate([("push", "envbuilder"), ("push", "skopeo"), ("pull", "envbuilder"), ("pull", "skopeo")]):
     med = statistics.median(times[i])

@@ -303,14 +303,19 @@ HttpResponse RegistryClient::send(const oci::Reference& ref, const Endpoint& end
     bool reauthorized = false;
     for (int attempt = 0;; ++attempt) {
         request.headers = base_headers;
+        // The credentials this attempt sends; another thread may replace them meanwhile.
+        auto current_authorization = [&]() -> std::string {
+            HostAuth& auth = auth_[host];
+            if (auto t = auth.tokens.find(scope); t != auth.tokens.end()) return t->second;
+            return auth.basic.value_or("");
+        };
+        std::string sent_authorization;
         {
             std::lock_guard lock(mutex_);
-            HostAuth& auth = auth_[host];
-            if (auto t = auth.tokens.find(scope); t != auth.tokens.end())
-                request.headers.push_back("Authorization: " + t->second);
-            else if (auth.basic)
-                request.headers.push_back("Authorization: " + *auth.basic);
+            sent_authorization = current_authorization();
         }
+        if (!sent_authorization.empty())
+            request.headers.push_back("Authorization: " + sent_authorization);
         if (how.before_attempt) how.before_attempt(request, attempt);
         HttpResponse response;
         try {
@@ -328,7 +333,9 @@ HttpResponse RegistryClient::send(const oci::Reference& ref, const Endpoint& end
             bool retry;
             {
                 std::lock_guard lock(mutex_);
-                retry = authorize(ref, endpoint, response, scope, operation);
+                // When a concurrent request has authorized since this one was sent, use that.
+                retry = current_authorization() != sent_authorization ||
+                        authorize(ref, endpoint, response, scope, operation);
             }
             if (retry) {
                 --attempt;  // an auth round trip is not a failed attempt

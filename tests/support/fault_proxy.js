@@ -183,11 +183,25 @@ function handle(req, res, expectContinue) {
       if (old !== undefined) delete headers[old];
       headers[k] = v;
     }
-    if (expectContinue) headers['Connection'] = 'close'; // body never requested; don't reuse the connection
-    else req.resume(); // drain any request body so the connection stays usable
-    logStatus(action.status);
-    res.writeHead(action.status, headers);
-    res.end(body);
+    const send = () => {
+      logStatus(action.status);
+      res.writeHead(action.status, headers);
+      res.end(body);
+    };
+    const hasReqBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
+    if (expectContinue) {
+      headers['Connection'] = 'close'; // body never requested; don't reuse the connection
+      send();
+    } else if (hasReqBody && !req.complete) {
+      // Read the whole request body first (as the registry would): answering
+      // early and closing with unread data makes the kernel send RST, and the
+      // client would see a racy EPIPE/ECONNRESET instead of the status.
+      req.on('end', send);
+      req.resume();
+    } else {
+      req.resume();
+      send();
+    }
     return;
   }
 
@@ -215,8 +229,12 @@ function handle(req, res, expectContinue) {
       logStatus(502);
       res.writeHead(502, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Connection': 'close' });
       res.end(body);
-    } else {
+    } else if (!res.writableFinished) {
       res.destroy();
+    } else if (!req.complete && req.socket) {
+      // Upstream answered early and then dropped the connection while the
+      // request body was still coming: close the client connection too.
+      req.socket.destroy();
     }
   });
 

@@ -1,210 +1,30 @@
 // Against the real thing: Debian's docker-registry (Distribution) on 127.0.0.1 with TLS (our own
 // CA) and htpasswd auth. We push an image with our client, skopeo (not ours) inspects it, and we
 // pull it back. Needs docker-registry, htpasswd, openssl, tar, gzip and skopeo (scripts/bootstrap).
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#include <catch2/catch.hpp>
-
-#include <array>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <thread>
-
-#include <nlohmann/json.hpp>
-
-#include "oci/layout.h"
-#include "oci/manifest.h"
-#include "registry/client.h"
-
-extern char** environ;
+#include "live_registry.h"
 
 using namespace envbuilder;
-namespace fs = std::filesystem;
-using nlohmann::json;
-
-namespace {
-
-std::string run(const std::string& cmd, int* status = nullptr) {
-    FILE* p = popen(("(" + cmd + ") 2>&1").c_str(), "r");
-    std::string out;
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-    int s = pclose(p);
-    if (status) *status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
-    return out;
-}
-
-int free_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    close(fd);
-    return ntohs(addr.sin_port);
-}
-
-bool port_open(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    close(fd);
-    return ok;
-}
-
-// A registry with TLS and Basic auth, running for the life of the object.
-struct LiveRegistry {
-    fs::path dir;
-    int port = 0;
-    pid_t pid = -1;
-    std::string host;
-
-    bool secure;
-    explicit LiveRegistry(bool tls_and_auth = true) : secure(tls_and_auth) {
-        static int counter = 0;
-        dir = fs::temp_directory_path() /
-              ("eb-registry-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-        fs::remove_all(dir);
-        fs::create_directories(dir / "data");
-        port = free_port();
-        host = "127.0.0.1:" + std::to_string(port);
-        int status;
-        std::string d = dir.string();
-        run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=envbuilder-test-ca "
-            "-keyout " +
-                d + "/ca.key -out " + d + "/ca.crt",
-            &status);
-        REQUIRE(status == 0);
-        std::ofstream(dir / "san.ext") << "subjectAltName=IP:127.0.0.1\n";
-        run("openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout " + d +
-                "/server.key -out " + d + "/server.csr && openssl x509 -req -in " + d +
-                "/server.csr -CA " + d + "/ca.crt -CAkey " + d +
-                "/ca.key -CAcreateserial -days 2 -extfile " + d + "/san.ext -out " + d +
-                "/server.crt",
-            &status);
-        REQUIRE(status == 0);
-        run("htpasswd -Bbn tester 's3cret-pw' > " + d + "/htpasswd", &status);
-        REQUIRE(status == 0);
-        std::ofstream config_file(dir / "config.yml");
-        config_file << "version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: "
-                    << d << "/data}}\n"
-                    << "http:\n  addr: " << host << "\n";
-        if (secure) {
-            config_file << "  tls: {certificate: " << d << "/server.crt, key: " << d
-                        << "/server.key}\n"
-                        << "auth: {htpasswd: {realm: envbuilder-test, path: " << d
-                        << "/htpasswd}}\n";
-        }
-        config_file.close();
-        std::string config = (dir / "config.yml").string();
-        char arg0[] = "docker-registry", arg1[] = "serve";
-        char* argv[] = {arg0, arg1, config.data(), nullptr};
-        // The registry's own log goes to a file beside it, not into the test output.
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        std::string log = (dir / "registry.log").string();
-        posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                         0644);
-        posix_spawn_file_actions_adddup2(&actions, 1, 2);
-        int spawned = posix_spawnp(&pid, "docker-registry", &actions, nullptr, argv, environ);
-        posix_spawn_file_actions_destroy(&actions);
-        REQUIRE(spawned == 0);
-        for (int i = 0; i < 200 && !port_open(port); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        REQUIRE(port_open(port));
-        // The per-registry CA, the way Docker looks for it.
-        fs::create_directories(dir / "certs.d" / host);
-        fs::copy_file(dir / "ca.crt", dir / "certs.d" / host / "ca.crt");
-    }
-    ~LiveRegistry() {
-        if (pid > 0) {
-            kill(pid, SIGTERM);
-            waitpid(pid, nullptr, 0);
-        }
-        fs::remove_all(dir);
-    }
-};
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// A one-layer image in `store`: returns the manifest body; the layer is a real tar.gz and the
-// config names its uncompressed digest.
-std::string sample_image(const fs::path& dir, oci::BlobStore& store, oci::Descriptor& layer,
-                         oci::Descriptor& config_desc) {
-    fs::path src = dir / "rootfs";
-    fs::create_directories(src);
-    std::ofstream(src / "hello.txt") << "hello from envbuilder\n";
-    int status;
-    run("tar -C " + src.string() + " -cf " + (dir / "layer.tar").string() +
-            " hello.txt && gzip -n -f -k " + (dir / "layer.tar").string(),
-        &status);
-    REQUIRE(status == 0);
-    oci::Digest diff_id = oci::digest_of(read_file(dir / "layer.tar"));
-    std::string layer_bytes = read_file(dir / "layer.tar.gz");
-    layer = oci::Descriptor{oci::kMediaTypeLayerGzip,
-                            store.put_bytes(layer_bytes),
-                            layer_bytes.size(),
-                            {},
-                            std::nullopt};
-    std::string config = json{{"architecture", "amd64"},
-                              {"os", "linux"},
-                              {"config", {{"Cmd", {"/hello.txt"}}}},
-                              {"rootfs", {{"type", "layers"}, {"diff_ids", {diff_id.str()}}}}}
-                             .dump();
-    config_desc = oci::Descriptor{
-        oci::kMediaTypeImageConfig, store.put_bytes(config), config.size(), {}, std::nullopt};
-    return json{{"schemaVersion", 2},
-                {"mediaType", oci::kMediaTypeImageManifest},
-                {"config", oci::to_json(config_desc)},
-                {"layers", {oci::to_json(layer)}}}
-        .dump();
-}
-
-void push_image(registry::RegistryClient& client, const oci::Reference& ref, const std::string& tag,
-                const oci::BlobStore& store, const oci::Descriptor& layer,
-                const oci::Descriptor& config, const std::string& manifest) {
-    client.push_blob(ref, layer, store);
-    client.push_blob(ref, config, store);
-    client.push_manifest(ref, tag, manifest, oci::kMediaTypeImageManifest);
-}
-
-}  // namespace
+using namespace envbuilder::testing;
 
 TEST_CASE("mirrors: tried in order, origin as fallback, every source named when all fail",
           "[registry-live]") {
     LiveRegistry origin;
-    LiveRegistry mirror(/*tls_and_auth=*/false);
+    LiveRegistry mirror({.tls = false, .auth = RegistrySetup::Auth::none});
     setenv("ENVBUILDER_CERTS_DIR", (origin.dir / "certs.d").c_str(), 1);
     std::ofstream(origin.dir / "docker-config.json")
         << json{{"auths", {{origin.host, {{"username", "tester"}, {"password", "s3cret-pw"}}}}}}
                .dump();
     oci::BlobStore store(origin.dir / "store");
-    oci::Descriptor layer, config;
-    std::string manifest = sample_image(origin.dir, store, layer, config);
+    SampleImage image = sample_image(origin.dir, store);
+    const std::string& manifest = image.manifest;
+    const oci::Descriptor& layer = image.layers[0];
 
     registry::RegistryOptions origin_options;
     origin_options.credentials =
         registry::CredentialStore::from_file(origin.dir / "docker-config.json");
     registry::RegistryClient to_origin(origin_options);
     auto ref = std::get<oci::Reference>(oci::parse_reference(origin.host + "/team/app:1.0"));
-    push_image(to_origin, ref, "1.0", store, layer, config, manifest);
+    push_image(to_origin, ref, "1.0", store, image);
 
     // A dead mirror first, then an empty one, then the origin.
     registry::RegistryOptions options = origin_options;
@@ -223,7 +43,7 @@ TEST_CASE("mirrors: tried in order, origin as fallback, every source named when 
     mirror_push.insecure_registries = {mirror.host};
     registry::RegistryClient to_mirror(mirror_push);
     auto mirror_ref = std::get<oci::Reference>(oci::parse_reference(mirror.host + "/team/app:1.0"));
-    push_image(to_mirror, mirror_ref, "1.0", store, layer, config, manifest);
+    push_image(to_mirror, mirror_ref, "1.0", store, image);
     CHECK(client.get_manifest(ref, "1.0").source == "http://" + mirror.host);
     oci::BlobStore pulled(origin.dir / "pulled");
     CHECK(client.pull_blob(ref, layer, pulled) == "http://" + mirror.host);
@@ -252,7 +72,7 @@ TEST_CASE("mirrors: tried in order, origin as fallback, every source named when 
     registry::add_mirror(hub, "http://" + mirror.host);
     auto library =
         std::get<oci::Reference>(oci::parse_reference(mirror.host + "/library/busybox:latest"));
-    push_image(to_mirror, library, "latest", store, layer, config, manifest);
+    push_image(to_mirror, library, "latest", store, image);
     registry::RegistryClient via_mirror(hub);
     auto busybox = std::get<oci::Reference>(oci::parse_reference("busybox"));
     CHECK(via_mirror.get_manifest(busybox, "latest").source == "http://" + mirror.host);
@@ -269,8 +89,10 @@ TEST_CASE("push to and pull from a real registry with TLS and auth; skopeo agree
                .dump();
 
     oci::BlobStore store(reg.dir / "store");
-    oci::Descriptor layer, config_desc;
-    std::string manifest = sample_image(reg.dir, store, layer, config_desc);
+    SampleImage image = sample_image(reg.dir, store);
+    const std::string& manifest = image.manifest;
+    const oci::Descriptor& layer = image.layers[0];
+    const oci::Descriptor& config_desc = image.config;
     std::string layer_bytes = store.read(layer.digest);
 
     registry::RegistryOptions options;
@@ -339,13 +161,14 @@ TEST_CASE("envbuilder pull, inspect and push against a real registry; skopeo rea
                .dump();  // tester:s3cret-pw
     setenv("ENVBUILDER_CERTS_DIR", (reg.dir / "certs.d").c_str(), 1);
     oci::BlobStore store(reg.dir / "store");
-    oci::Descriptor layer, config;
-    std::string manifest = sample_image(reg.dir, store, layer, config);
+    SampleImage image = sample_image(reg.dir, store);
+    const std::string& manifest = image.manifest;
+    const oci::Descriptor& layer = image.layers[0];
     registry::RegistryOptions options;
     options.credentials = registry::CredentialStore::from_file(docker_config / "config.json");
     registry::RegistryClient client(options);
     auto ref = std::get<oci::Reference>(oci::parse_reference(reg.host + "/cli/app:2"));
-    push_image(client, ref, "2", store, layer, config, manifest);
+    push_image(client, ref, "2", store, image);
 
     std::string env = "DOCKER_CONFIG=" + docker_config.string() +
                       " ENVBUILDER_CERTS_DIR=" + (reg.dir / "certs.d").string();

@@ -1,0 +1,327 @@
+#pragma once
+// Test support for the real-registry tests: Debian's docker-registry (Distribution) started on a
+// 127.0.0.1 port of its own, with TLS (a CA the test makes with OpenSSL), htpasswd Basic auth or
+// token auth, or as a pull-through cache; helper processes (our Node fault proxy and token issuer);
+// and small images built with tar and gzip.
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "oci/layout.h"
+#include "oci/manifest.h"
+#include "registry/client.h"
+
+extern char** environ;
+
+namespace envbuilder::testing {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+inline std::string run(const std::string& cmd, int* status = nullptr) {
+    FILE* p = popen(("(" + cmd + ") 2>&1").c_str(), "r");
+    std::string out;
+    std::array<char, 4096> buf;
+    size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+    int s = pclose(p);
+    if (status) *status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
+    return out;
+}
+
+inline int free_port() {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    close(fd);
+    return ntohs(addr.sin_port);
+}
+
+inline bool port_open(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    close(fd);
+    return ok;
+}
+
+inline std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+inline fs::path fresh_temp_dir(const std::string& name) {
+    static int counter = 0;
+    fs::path dir = fs::temp_directory_path() / ("eb-" + name + "-" + std::to_string(getpid()) +
+                                                "-" + std::to_string(counter++));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+// A child process for the life of the object, its output in `log`; killed on destruction.
+struct ChildProcess {
+    pid_t pid = -1;
+    ChildProcess(std::vector<std::string> argv, const fs::path& log) {
+        std::vector<char*> args;
+        for (auto& a : argv) args.push_back(a.data());
+        args.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                         0644);
+        posix_spawn_file_actions_adddup2(&actions, 1, 2);
+        int spawned = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        REQUIRE(spawned == 0);
+    }
+    void stop() {
+        if (pid > 0) {
+            kill(pid, SIGTERM);
+            waitpid(pid, nullptr, 0);
+            pid = -1;
+        }
+    }
+    ~ChildProcess() { stop(); }
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+};
+
+// Waits for a helper to write the port it listens on.
+inline int wait_for_port_file(const fs::path& file) {
+    for (int i = 0; i < 200; ++i) {
+        std::string text = read_file(file);
+        if (!text.empty() && text.back() == '\n') text.pop_back();
+        if (!text.empty()) {
+            int port = std::stoi(text);
+            if (port_open(port)) return port;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL("a helper did not start: " + file.string());
+    return 0;
+}
+
+// Makes a CA in `dir` (ca.crt, ca.key) and a server certificate for 127.0.0.1 (server.crt/.key).
+inline void make_certificates(const fs::path& dir) {
+    if (fs::exists(dir / "server.crt")) return;
+    int status;
+    std::string d = dir.string();
+    run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=envbuilder-test-ca -keyout " +
+            d + "/ca.key -out " + d + "/ca.crt",
+        &status);
+    REQUIRE(status == 0);
+    std::ofstream(dir / "san.ext") << "subjectAltName=IP:127.0.0.1\n";
+    run("openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout " + d +
+            "/server.key -out " + d + "/server.csr && openssl x509 -req -in " + d +
+            "/server.csr -CA " + d + "/ca.crt -CAkey " + d +
+            "/ca.key -CAcreateserial -days 2 -extfile " + d + "/san.ext -out " + d + "/server.crt",
+        &status);
+    REQUIRE(status == 0);
+}
+
+struct RegistrySetup {
+    enum class Auth { none, htpasswd, token };
+    bool tls = true;
+    Auth auth = Auth::htpasswd;
+    // Token auth: where the issuer is, and the certificate whose key signs its tokens.
+    std::string token_realm;
+    fs::path token_cert;
+    // A pull-through cache of this registry (proxy.remoteurl), with these credentials.
+    std::string proxy_remote;
+    std::string proxy_user, proxy_password;
+    fs::path trusted_ca;  // a CA the registry itself trusts (for a TLS remote)
+};
+
+inline constexpr const char* kTestUser = "tester";
+inline constexpr const char* kTestPassword = "s3cret-pw";
+
+// A registry running for the life of the object. Its CA is at certs.d/<host>/ca.crt, the way
+// Docker (and ENVBUILDER_CERTS_DIR) looks for it.
+struct LiveRegistry {
+    fs::path dir;
+    int port = 0;
+    std::string host;
+    RegistrySetup setup;
+    std::unique_ptr<ChildProcess> process;
+
+    explicit LiveRegistry(RegistrySetup s = {}) : setup(std::move(s)) {
+        dir = fresh_temp_dir("registry");
+        fs::create_directories(dir / "data");
+        port = free_port();
+        host = "127.0.0.1:" + std::to_string(port);
+        std::string d = dir.string();
+        if (setup.tls) make_certificates(dir);
+        int status;
+        run(std::string("htpasswd -Bbn ") + kTestUser + " '" + kTestPassword + "' > " + d +
+                "/htpasswd",
+            &status);
+        REQUIRE(status == 0);
+        std::ofstream config(dir / "config.yml");
+        config << "version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: " << d
+               << "/data}, delete: {enabled: true}}\n"
+               << "http:\n  addr: " << host << "\n";
+        if (setup.tls)
+            config << "  tls: {certificate: " << d << "/server.crt, key: " << d << "/server.key}\n";
+        if (setup.auth == RegistrySetup::Auth::htpasswd)
+            config << "auth: {htpasswd: {realm: envbuilder-test, path: " << d << "/htpasswd}}\n";
+        if (setup.auth == RegistrySetup::Auth::token)
+            config << "auth: {token: {realm: \"" << setup.token_realm
+                   << "\", service: envbuilder-registry, issuer: envbuilder-test-issuer, "
+                      "rootcertbundle: "
+                   << setup.token_cert.string() << "}}\n";
+        if (!setup.proxy_remote.empty()) {
+            config << "proxy: {remoteurl: \"" << setup.proxy_remote << "\"";
+            if (!setup.proxy_user.empty())
+                config << ", username: " << setup.proxy_user << ", password: \""
+                       << setup.proxy_password << "\"";
+            config << "}\n";
+        }
+        config.close();
+        if (!setup.trusted_ca.empty())
+            setenv("SSL_CERT_FILE", setup.trusted_ca.c_str(), 1);  // Go reads it
+        process = std::make_unique<ChildProcess>(
+            std::vector<std::string>{"docker-registry", "serve", (dir / "config.yml").string()},
+            dir / "registry.log");
+        if (!setup.trusted_ca.empty()) unsetenv("SSL_CERT_FILE");
+        for (int i = 0; i < 200 && !port_open(port); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        REQUIRE(port_open(port));
+        if (setup.tls) {
+            fs::create_directories(dir / "certs.d" / host);
+            fs::copy_file(dir / "ca.crt", dir / "certs.d" / host / "ca.crt");
+        }
+    }
+    ~LiveRegistry() {
+        process.reset();
+        fs::remove_all(dir);
+    }
+    void stop() { process.reset(); }
+    std::string url() const { return (setup.tls ? "https://" : "http://") + host; }
+    oci::Reference ref(const std::string& repository_and_tag) const {
+        return std::get<oci::Reference>(oci::parse_reference(host + "/" + repository_and_tag));
+    }
+    // A Docker config.json with this registry's test credentials.
+    fs::path docker_config() const {
+        fs::path file = dir / "docker" / "config.json";
+        fs::create_directories(file.parent_path());
+        std::ofstream(file)
+            << json{{"auths", {{host, {{"username", kTestUser}, {"password", kTestPassword}}}}}}
+                   .dump();
+        return file;
+    }
+    registry::RegistryOptions client_options() const {
+        registry::RegistryOptions options;
+        if (setup.auth != RegistrySetup::Auth::none)
+            options.credentials = registry::CredentialStore::from_file(docker_config());
+        if (!setup.tls) options.insecure_registries.insert(host);
+        return options;
+    }
+    // skopeo's flags for this registry: its CA and credentials (or no TLS).
+    std::string skopeo_flags(const std::string& side) const {
+        std::string f = setup.tls ? " --" + side + "cert-dir " + (dir / "certs.d" / host).string()
+                                  : " --" + side + "tls-verify=false";
+        if (setup.auth != RegistrySetup::Auth::none)
+            f += " --" + side + "creds " + kTestUser + ":" + kTestPassword;
+        return f;
+    }
+};
+
+// An image in `store` with `layers` real tar.gz layers of `layer_bytes` random bytes each (and a
+// small text file); returns the manifest body.
+struct SampleImage {
+    std::string manifest;
+    oci::Descriptor config;
+    std::vector<oci::Descriptor> layers;
+    std::vector<oci::Descriptor> blobs() const {
+        std::vector<oci::Descriptor> all{config};
+        all.insert(all.end(), layers.begin(), layers.end());
+        return all;
+    }
+};
+
+inline SampleImage sample_image(const fs::path& dir, oci::BlobStore& store, int layers = 1,
+                                size_t layer_bytes = 0) {
+    SampleImage image;
+    json diff_ids = json::array();
+    for (int i = 0; i < layers; ++i) {
+        fs::path src = dir / ("rootfs" + std::to_string(i));
+        fs::create_directories(src);
+        std::ofstream(src / "hello.txt") << "hello from envbuilder, layer " << i << "\n";
+        if (layer_bytes) {
+            std::mt19937_64 rng(static_cast<uint64_t>(i) * 7919 + layer_bytes);
+            std::string noise(layer_bytes, '\0');
+            for (auto& c : noise) c = static_cast<char>(rng());
+            std::ofstream(src / "noise.bin", std::ios::binary) << noise;
+        }
+        fs::path tar = dir / ("layer" + std::to_string(i) + ".tar");
+        int status;
+        run("tar -C " + src.string() + " -cf " + tar.string() + " . && gzip -n -f -k " +
+                tar.string(),
+            &status);
+        REQUIRE(status == 0);
+        diff_ids.push_back(oci::digest_of(read_file(tar)).str());
+        std::string bytes = read_file(tar.string() + ".gz");
+        image.layers.push_back(
+            {oci::kMediaTypeLayerGzip, store.put_bytes(bytes), bytes.size(), {}, std::nullopt});
+    }
+    std::string config = json{{"architecture", "amd64"},
+                              {"os", "linux"},
+                              {"config", {{"Cmd", {"/hello.txt"}}}},
+                              {"rootfs", {{"type", "layers"}, {"diff_ids", diff_ids}}}}
+                             .dump();
+    image.config = {
+        oci::kMediaTypeImageConfig, store.put_bytes(config), config.size(), {}, std::nullopt};
+    json layer_json = json::array();
+    for (const auto& l : image.layers) layer_json.push_back(oci::to_json(l));
+    image.manifest = json{
+        {"schemaVersion", 2},
+        {"mediaType", oci::kMediaTypeImageManifest},
+        {"config", oci::to_json(image.config)},
+        {"layers",
+         layer_json}}.dump();
+    return image;
+}
+
+inline void push_image(registry::RegistryClient& client, const oci::Reference& ref,
+                       const std::string& tag, const oci::BlobStore& store,
+                       const SampleImage& image) {
+    for (const auto& blob : image.blobs()) client.push_blob(ref, blob, store);
+    client.push_manifest(ref, tag, image.manifest, oci::kMediaTypeImageManifest);
+}
+
+// Files left in a store's temporary ingest directory (must be none after any failure).
+inline size_t leftover_temporaries(const oci::BlobStore& store) {
+    size_t n = 0;
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(store.root() / "ingest", ec);
+         it != fs::directory_iterator(); ++it)
+        ++n;
+    return n;
+}
+
+}  // namespace envbuilder::testing
