@@ -151,10 +151,28 @@ struct RegistrySetup {
     // Token auth: where the issuer is, and the certificate whose key signs its tokens.
     std::string token_realm;
     fs::path token_cert;
-    // A pull-through cache of this registry (proxy.remoteurl), with these credentials.
+    // A pull-through cache of this registry (proxy.remoteurl).
     std::string proxy_remote;
-    std::string proxy_user, proxy_password;
     fs::path trusted_ca;  // a CA the registry itself trusts (for a TLS remote)
+
+    static RegistrySetup plain_http() {
+        RegistrySetup s;
+        s.tls = false;
+        s.auth = Auth::none;
+        return s;
+    }
+    static RegistrySetup anonymous_tls() {
+        RegistrySetup s;
+        s.auth = Auth::none;
+        return s;
+    }
+    // A pull-through cache (plain HTTP, anonymous) of `remote`, trusting `ca` for it.
+    static RegistrySetup pull_through_cache(const std::string& remote, const fs::path& ca) {
+        RegistrySetup s = plain_http();
+        s.proxy_remote = remote;
+        s.trusted_ca = ca;
+        return s;
+    }
 };
 
 inline constexpr const char* kTestUser = "tester";

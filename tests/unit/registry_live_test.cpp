@@ -9,7 +9,7 @@ using namespace envbuilder::testing;
 TEST_CASE("mirrors: tried in order, origin as fallback, every source named when all fail",
           "[registry-live]") {
     LiveRegistry origin;
-    LiveRegistry mirror({.tls = false, .auth = RegistrySetup::Auth::none});
+    LiveRegistry mirror(RegistrySetup::plain_http());
     setenv("ENVBUILDER_CERTS_DIR", (origin.dir / "certs.d").c_str(), 1);
     std::ofstream(origin.dir / "docker-config.json")
         << json{{"auths", {{origin.host, {{"username", "tester"}, {"password", "s3cret-pw"}}}}}}

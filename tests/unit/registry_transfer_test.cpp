@@ -157,11 +157,8 @@ TEST_CASE("a pull-through cache as mirror serves the image while the origin is d
           "[registry-live]") {
     // Distribution 2.8's pull-through cache only logs in to token-auth remotes (Basic credentials
     // are looked up under the realm, which is no URL), so this origin takes anonymous pulls.
-    LiveRegistry origin({.tls = true, .auth = RegistrySetup::Auth::none});
-    LiveRegistry cache({.tls = false,
-                        .auth = RegistrySetup::Auth::none,
-                        .proxy_remote = origin.url(),
-                        .trusted_ca = origin.dir / "ca.crt"});
+    LiveRegistry origin(RegistrySetup::anonymous_tls());
+    LiveRegistry cache(RegistrySetup::pull_through_cache(origin.url(), origin.dir / "ca.crt"));
     setenv("ENVBUILDER_CERTS_DIR", (origin.dir / "certs.d").c_str(), 1);
     oci::BlobStore store(origin.dir / "store");
     SampleImage image = sample_image(origin.dir, store, 2);
