@@ -212,13 +212,7 @@ struct LiveRegistry {
                    << "\", service: envbuilder-registry, issuer: envbuilder-test-issuer, "
                       "rootcertbundle: "
                    << setup.token_cert.string() << "}}\n";
-        if (!setup.proxy_remote.empty()) {
-            config << "proxy: {remoteurl: \"" << setup.proxy_remote << "\"";
-            if (!setup.proxy_user.empty())
-                config << ", username: " << setup.proxy_user << ", password: \""
-                       << setup.proxy_password << "\"";
-            config << "}\n";
-        }
+        if (!setup.proxy_remote.empty()) config << "proxy: {remoteurl: \"" << setup.proxy_remote << "\"}\n";
         config.close();
         if (!setup.trusted_ca.empty())
             setenv("SSL_CERT_FILE", setup.trusted_ca.c_str(), 1);  // Go reads it
