@@ -47,12 +47,14 @@ std::optional<uint64_t> range_start(const std::string& content_range) {
     }
 }
 
-// An upload's "Range: 0-N" header -> the N+1 bytes the registry holds (0 when absent).
+// An upload's "Range: 0-N" header -> the N+1 bytes the registry holds (0 when absent). Distribution
+// also says "0-0" for an empty upload; chunks are never one byte long, so that reads as empty.
 uint64_t upload_offset(const std::string& range) {
     size_t dash = range.find('-');
     if (dash == std::string::npos) return 0;
     try {
-        return std::stoull(range.substr(dash + 1)) + 1;
+        uint64_t last = std::stoull(range.substr(dash + 1));
+        return last == 0 ? 0 : last + 1;
     } catch (const std::exception&) {
         return 0;
     }

@@ -17,6 +17,8 @@
 //               "action":{...}}, ...]
 //   method   optional, case-insensitive; absent = any method
 //   path     optional JS regex (unanchored; use ^...$ to anchor); absent = any
+//   skip     how many matching requests pass untouched before the rule applies
+//            (default 0)
 //   times    how many matching requests the rule applies to (default 1;
 //            -1 = unlimited).  The first rule that matches and still has
 //            uses left is applied; only that rule's counter is decremented.
@@ -87,7 +89,9 @@ if (args.rules) {
     }
     const times = r.times === undefined ? 1 : r.times;
     if (!Number.isInteger(times)) die(`rule ${i}: times must be an integer`);
-    return { index: i, method: r.method ? String(r.method).toUpperCase() : null, re, left: times < 0 ? Infinity : times, action: r.action };
+    const skip = r.skip === undefined ? 0 : r.skip;
+    if (!Number.isInteger(skip) || skip < 0) die(`rule ${i}: skip must be a non-negative integer`);
+    return { index: i, method: r.method ? String(r.method).toUpperCase() : null, re, skip, left: times < 0 ? Infinity : times, action: r.action };
   });
 }
 
@@ -96,6 +100,7 @@ function pickRule(method, p) {
     if (r.left <= 0) continue;
     if (r.method && r.method !== method) continue;
     if (r.re && !r.re.test(p)) continue;
+    if (r.skip > 0) { r.skip--; continue; }  // let the first `skip` matches through untouched
     r.left--;
     return r;
   }

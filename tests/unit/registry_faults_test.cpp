@@ -1,0 +1,258 @@
+// Faults between the client and a real registry, injected by our loopback proxy
+// (tests/support/fault_proxy.js): dropped connections mid-blob, 500s, 429 with Retry-After, bytes
+// that do not match their digest, a manifest that never ends, a failed upload chunk, cancellation.
+// Each ends in a retry that succeeds or a clear error, and the blob store stays clean.
+#include "live_registry.h"
+
+using namespace envbuilder;
+using namespace envbuilder::testing;
+
+namespace {
+
+// Our fault proxy in front of `upstream`, with `rules`; its request log is read back as JSON.
+struct FaultProxy {
+    fs::path dir;
+    std::unique_ptr<ChildProcess> process;
+    std::string host;
+
+    FaultProxy(const LiveRegistry& upstream, const json& rules) {
+        dir = fresh_temp_dir("fault-proxy");
+        std::ofstream(dir / "rules.json") << rules.dump();
+        process = std::make_unique<ChildProcess>(
+            std::vector<std::string>{
+                "node", std::string(ENVBUILDER_SOURCE_DIR) + "/tests/support/fault_proxy.js",
+                "--upstream", upstream.url(), "--rules", (dir / "rules.json").string(),
+                "--port-file", (dir / "port").string(), "--log", (dir / "requests.jsonl").string()},
+            dir / "proxy.out");
+        host = "127.0.0.1:" + std::to_string(wait_for_port_file(dir / "port"));
+    }
+    ~FaultProxy() {
+        process.reset();
+        fs::remove_all(dir);
+    }
+    std::vector<json> requests() const {
+        std::vector<json> out;
+        std::istringstream lines(read_file(dir / "requests.jsonl"));
+        for (std::string line; std::getline(lines, line);)
+            if (!line.empty()) out.push_back(json::parse(line));
+        return out;
+    }
+    std::vector<json> requests_to(const std::string& method, const std::string& path_part) const {
+        std::vector<json> out;
+        for (const auto& r : requests())
+            if (r["method"] == method &&
+                r["path"].get<std::string>().find(path_part) != std::string::npos)
+                out.push_back(r);
+        return out;
+    }
+    oci::Reference ref(const std::string& name) const {
+        return std::get<oci::Reference>(oci::parse_reference(host + "/" + name));
+    }
+    registry::RegistryOptions options() const {
+        registry::RegistryOptions o;
+        o.insecure_registries.insert(host);
+        return o;
+    }
+};
+
+json rule(const std::string& method, const std::string& path, json action, int times = 1,
+          int skip = 0) {
+    return {{"method", method},
+            {"path", path},
+            {"times", times},
+            {"skip", skip},
+            {"action", std::move(action)}};
+}
+
+// One registry with one image (a 2 MiB layer) for every fault below.
+struct Fixture {
+    LiveRegistry backend{RegistrySetup::plain_http()};
+    oci::BlobStore source{backend.dir / "source"};
+    SampleImage image = sample_image(backend.dir, source, 1, 2 << 20);
+    Fixture() {
+        registry::RegistryClient client(backend.client_options());
+        push_image(client, backend.ref("faults/app:1"), "1", source, image);
+    }
+    const oci::Descriptor& layer() const { return image.layers[0]; }
+};
+
+}  // namespace
+
+TEST_CASE("faults: a dropped connection resumes with Range, or restarts when ranges are ignored",
+          "[registry-live]") {
+    Fixture f;
+    const std::string blob_path = "/blobs/" + f.layer().digest.str();
+    const uint64_t cut = 700000;
+
+    SECTION("resumed where it broke") {
+        FaultProxy proxy(
+            f.backend,
+            json::array({rule("GET", blob_path, {{"type", "drop_after"}, {"bytes", cut}})}));
+        registry::RegistryClient client(proxy.options());
+        oci::BlobStore store(proxy.dir / "store");
+        CHECK(client.pull_blob(proxy.ref("faults/app"), f.layer(), store) == proxy.host);
+        CHECK(read_file(store.path(f.layer().digest)) ==
+              read_file(f.source.path(f.layer().digest)));
+        auto gets = proxy.requests_to("GET", blob_path);
+        REQUIRE(gets.size() == 2);
+        CHECK(gets[0]["range"].is_null());
+        CHECK(gets[1]["range"] == "bytes=" + std::to_string(cut) + "-");
+        CHECK(gets[1]["status"] == 206);
+        CHECK(leftover_temporaries(store) == 0);
+    }
+    SECTION("a source that ignores Range sends it all again") {
+        FaultProxy proxy(
+            f.backend,
+            json::array({rule("GET", blob_path, {{"type", "drop_after"}, {"bytes", cut}}),
+                         rule("GET", blob_path, {{"type", "ignore_range"}})}));
+        registry::RegistryClient client(proxy.options());
+        oci::BlobStore store(proxy.dir / "store");
+        client.pull_blob(proxy.ref("faults/app"), f.layer(), store);
+        CHECK(read_file(store.path(f.layer().digest)) ==
+              read_file(f.source.path(f.layer().digest)));
+        auto gets = proxy.requests_to("GET", blob_path);
+        REQUIRE(gets.size() == 2);
+        CHECK(gets[1]["status"] == 200);
+    }
+}
+
+TEST_CASE("faults: 500 and 429 are retried, Retry-After honoured", "[registry-live]") {
+    Fixture f;
+    FaultProxy proxy(
+        f.backend,
+        json::array(
+            {rule("GET", "/manifests/1", {{"type", "status"}, {"status", 500}}),
+             rule("GET", "/blobs/",
+                  {{"type", "status"}, {"status", 429}, {"headers", {{"Retry-After", "1"}}}})}));
+    registry::RegistryClient client(proxy.options());
+    auto fetched = client.get_manifest(proxy.ref("faults/app"), "1");
+    CHECK(fetched.digest == oci::digest_of(f.image.manifest));
+    CHECK(proxy.requests_to("GET", "/manifests/1").size() == 2);
+
+    oci::BlobStore store(proxy.dir / "store");
+    auto started = std::chrono::steady_clock::now();
+    client.pull_blob(proxy.ref("faults/app"), f.image.config, store);
+    CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(950));
+    auto gets = proxy.requests_to("GET", "/blobs/");
+    REQUIRE(gets.size() == 2);
+    CHECK(gets[0]["status"] == 429);
+    CHECK(gets[1]["status"] == 200);
+
+    // A registry that keeps failing: a clear error naming it, the operation and the status.
+    FaultProxy broken(
+        f.backend,
+        json::array({rule("GET", "/manifests/", {{"type", "status"}, {"status", 503}}, -1)}));
+    registry::RegistryOptions options = broken.options();
+    options.attempts = 2;
+    registry::RegistryClient failing(options);
+    try {
+        failing.get_manifest(broken.ref("faults/app"), "1");
+        FAIL("expected a failure");
+    } catch (const registry::RegistryError& e) {
+        std::string m = e.what();
+        CHECK(m.find("fetching the manifest of faults/app") != std::string::npos);
+        CHECK(m.find(broken.host) != std::string::npos);
+        CHECK(m.find("HTTP 503") != std::string::npos);
+    }
+}
+
+TEST_CASE(
+    "faults: corrupt bytes and a manifest that never ends are clear errors; nothing is stored",
+    "[registry-live]") {
+    Fixture f;
+    FaultProxy proxy(
+        f.backend,
+        json::array({rule("GET", "/blobs/", {{"type", "corrupt"}}, -1),
+                     rule("GET", "/manifests/", {{"type", "stall_after"}, {"bytes", 10}}, -1)}));
+    registry::RegistryOptions options = proxy.options();
+    options.stall_seconds = 1;
+    options.attempts = 2;
+    registry::RegistryClient client(options);
+    oci::BlobStore store(proxy.dir / "store");
+    try {
+        client.pull_blob(proxy.ref("faults/app"), f.layer(), store);
+        FAIL("expected a digest mismatch");
+    } catch (const registry::RegistryError& e) {
+        CHECK(std::string(e.what()).find("does not match its digest") != std::string::npos);
+    }
+    CHECK_FALSE(store.has(f.layer().digest));
+    CHECK(leftover_temporaries(store) == 0);
+
+    auto started = std::chrono::steady_clock::now();
+    try {
+        client.get_manifest(proxy.ref("faults/app"), "1");
+        FAIL("expected a stall");
+    } catch (const registry::RegistryError& e) {
+        CHECK(std::string(e.what()).find("stalled") != std::string::npos);
+    }
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(20));
+}
+
+TEST_CASE("faults: a failed upload chunk resumes from the registry's offset", "[registry-live]") {
+    Fixture f;
+    // The first and the third chunk are refused (500, 502): each time the client asks the registry
+    // where the upload stands (nothing, then 1 MiB) and goes on from exactly there.
+    FaultProxy proxy(
+        f.backend,
+        json::array(
+            {rule("PATCH", "/blobs/uploads/", {{"type", "status"}, {"status", 500}}),
+             rule("PATCH", "/blobs/uploads/", {{"type", "status"}, {"status", 502}}, 1, 2)}));
+    registry::RegistryOptions options = proxy.options();
+    options.chunk_size = 512 * 1024;  // the 2 MiB layer in five chunks
+    registry::RegistryClient client(options);
+    auto ref = proxy.ref("faults/pushed:1");
+    CHECK(client.push_blob(ref, f.layer(), f.source) == registry::PushOutcome::uploaded);
+    auto patches = proxy.requests_to("PATCH", "/blobs/uploads/");
+    CHECK(patches.size() == 7);  // five chunks, two of them twice
+    CHECK(patches[0]["status"] == 500);
+    CHECK(patches[3]["status"] == 502);
+    CHECK(proxy.requests_to("GET", "/blobs/uploads/").size() == 2);  // where does the upload stand?
+    oci::BlobStore back(proxy.dir / "back");
+    registry::RegistryClient reader(f.backend.client_options());
+    reader.pull_blob(f.backend.ref("faults/pushed"), f.layer(), back);
+    CHECK(read_file(back.path(f.layer().digest)) == read_file(f.source.path(f.layer().digest)));
+}
+
+TEST_CASE("faults: two processes pulling one image into one cache download each blob once",
+          "[registry-live]") {
+    Fixture f;
+    FaultProxy proxy(f.backend, json::array());
+    fs::path cache = proxy.dir / "cache";
+    std::string pull = std::string(ENVBUILDER_BINARY) + " pull " + proxy.host +
+                       "/faults/app:1 --insecure-registry " + proxy.host + " --cache-dir " +
+                       cache.string();
+    std::string a_out, b_out;
+    int a_status = -1, b_status = -1;
+    std::thread a([&] { a_out = run(pull, &a_status); });
+    std::thread b([&] { b_out = run(pull, &b_status); });
+    a.join();
+    b.join();
+    INFO(a_out << "\n---\n" << b_out);
+    CHECK(a_status == 0);
+    CHECK(b_status == 0);
+    CHECK(proxy.requests_to("GET", "/blobs/" + f.layer().digest.str()).size() == 1);
+    CHECK((a_out + b_out).find("from cache") != std::string::npos);
+}
+
+TEST_CASE("faults: cancelling stops a stalled transfer at once, with no fallback",
+          "[registry-live]") {
+    Fixture f;
+    FaultProxy proxy(
+        f.backend,
+        json::array({rule("GET", "/blobs/", {{"type", "stall_after"}, {"bytes", 1000}}, -1)}));
+    registry::RegistryOptions options = proxy.options();
+    options.cancel = std::make_shared<std::atomic<bool>>(false);
+    registry::RegistryClient client(options);
+    oci::BlobStore store(proxy.dir / "store");
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        *options.cancel = true;
+    });
+    auto started = std::chrono::steady_clock::now();
+    CHECK_THROWS_AS(client.pull_blob(proxy.ref("faults/app"), f.layer(), store),
+                    registry::Cancelled);
+    auto took = std::chrono::steady_clock::now() - started;
+    canceller.join();
+    CHECK(took < std::chrono::milliseconds(1500));
+    CHECK(leftover_temporaries(store) == 0);
+}
