@@ -83,6 +83,8 @@ BlobWriter::BlobWriter(const BlobStore& store, std::string_view algorithm,
     temp_ = tmp_dir / ("blob-" + random_suffix());
     fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd_ < 0) throw StoreError("cannot create " + temp_.string() + ": " + std::strerror(errno));
+    // Held until the writer ends (or dies): tells remove_abandoned_temporaries this file is live.
+    ::flock(fd_, LOCK_EX);
 }
 
 BlobWriter::~BlobWriter() {
@@ -152,6 +154,22 @@ void BlobStore::import_from(const BlobStore& other, const Digest& d) {
             return chunk;
         },
         other.size(d));
+}
+
+size_t BlobStore::remove_abandoned_temporaries() const {
+    size_t removed = 0;
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(root_ / "ingest", ec);
+         !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        int fd = ::open(it->path().c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            std::error_code remove_error;
+            if (fs::remove(it->path(), remove_error)) ++removed;
+        }
+        ::close(fd);
+    }
+    return removed;
 }
 
 BlobLock::BlobLock(const BlobStore& store, const Digest& digest) {

@@ -85,6 +85,10 @@ class BlobStore {
 
     std::string read(const Digest& d) const;  // small blobs (manifests, configs) only
 
+    // Removes temporary files whose writer died (killed mid-transfer): a live writer holds a lock
+    // on its file, so only abandoned ones can be locked here. Returns how many were removed.
+    size_t remove_abandoned_temporaries() const;
+
   private:
     std::filesystem::path root_;
     Digest ingest(const ChunkSource& source, std::string_view algorithm, const Digest* expected,

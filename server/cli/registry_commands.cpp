@@ -218,6 +218,8 @@ int run_pull(const std::vector<std::string>& args, std::ostream& out, std::ostre
         cmd.options.on_transfer = progress_printer(out);
         registry::RegistryClient client(cmd.options);
         oci::BlobStore cache(cmd.cache_dir);
+        if (size_t n = cache.remove_abandoned_temporaries())
+            out << "removed " << n << " partial download(s) left by an interrupted pull\n";
         Resolved r = resolve(client, cmd, cache, out);
         std::vector<oci::Descriptor> blobs{r.parsed.config};
         blobs.insert(blobs.end(), r.parsed.layers.begin(), r.parsed.layers.end());

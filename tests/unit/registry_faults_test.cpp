@@ -256,3 +256,34 @@ TEST_CASE("faults: cancelling stops a stalled transfer at once, with no fallback
     CHECK(took < std::chrono::milliseconds(1500));
     CHECK(leftover_temporaries(store) == 0);
 }
+
+TEST_CASE(
+    "faults: a pull killed mid-blob leaves no blob; the next pull clears its leftovers and "
+    "succeeds",
+    "[registry-live]") {
+    Fixture f;
+    FaultProxy proxy(f.backend, json::array({rule("GET", "/blobs/" + f.layer().digest.str(),
+                                                  {{"type", "stall_after"}, {"bytes", 100000}})}));
+    fs::path cache = proxy.dir / "cache";
+    std::string pull = std::string(ENVBUILDER_BINARY) + " pull " + proxy.host +
+                       "/faults/app:1 --insecure-registry " + proxy.host + " --cache-dir " +
+                       cache.string();
+    // Kill the pull while the layer is stalled half-way.
+    ChildProcess killed({"bash", "-c", "exec " + pull}, proxy.dir / "killed.out");
+    oci::BlobStore store(cache);
+    for (int i = 0; i < 200 && leftover_temporaries(store) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    kill(killed.pid, SIGKILL);
+    killed.stop();
+    CHECK(leftover_temporaries(store) >= 1);
+    CHECK_FALSE(store.has(f.layer().digest));
+
+    int status;
+    std::string out = run(pull, &status);
+    INFO(out);
+    CHECK(status == 0);
+    CHECK(out.find("removed 1 partial download") != std::string::npos);
+    CHECK(leftover_temporaries(store) == 0);
+    CHECK(read_file(store.path(f.layer().digest)) == read_file(f.source.path(f.layer().digest)));
+}
