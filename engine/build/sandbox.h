@@ -1,0 +1,51 @@
+#pragma once
+// Runs one RUN step's process tree inside a stage's root filesystem, isolated from the host: new
+// mount, PID, UTS and IPC namespaces, pivoted into the root, with /proc, a minimal /dev (null,
+// zero, full, random, urandom, tty, ptmx + pts, shm) and copies of the host's resolv.conf and
+// hosts; the host network. Nothing it mounts is visible outside, and killing its PID 1 ends every
+// process it started.
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace envbuilder::build {
+
+class SandboxError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+struct SandboxSpec {
+    std::filesystem::path root;
+    std::vector<std::string> argv;
+    std::vector<std::string> env;  // "NAME=value"
+    std::string workdir = "/";
+    uint32_t uid = 0;
+    uint32_t gid = 0;
+    std::vector<uint32_t> supplementary_groups;
+    std::string hostname = "envbuilder";
+    // Each line the process tree writes (stdout and stderr, interleaved as written), without '\n'.
+    std::function<void(std::string_view line)> on_output;
+    const std::atomic<bool>* cancel = nullptr;  // set to kill the whole tree
+};
+
+struct SandboxResult {
+    int exit_code = 0;  // the process's exit status, or 128 + signal
+    bool cancelled = false;
+    std::vector<std::string> last_lines;  // the end of the output, for error messages
+};
+
+// Throws SandboxError when the sandbox cannot be set up (not root, no namespaces).
+SandboxResult run_in_sandbox(const SandboxSpec& spec);
+
+// Paths (relative to the root) the sandbox mounts over; a snapshot of the root taken for a diff
+// leaves them out, since what a step writes there is not part of the image.
+const std::set<std::string>& sandbox_mount_points();
+
+}  // namespace envbuilder::build
