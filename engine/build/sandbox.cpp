@@ -252,8 +252,9 @@ SandboxResult run_in_sandbox(const SandboxSpec& spec) {
     // The child's copy of the write end must survive exec: dup2 onto 1 and 2 clears CLOEXEC there.
     constexpr size_t kStackSize = 1 << 20;
     auto stack = std::make_unique<char[]>(kStackSize);
-    pid_t pid = ::clone(child_main, stack.get() + kStackSize,
-                        CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD, &plan);
+    int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
+    if (spec.isolate_network) flags |= CLONE_NEWNET;
+    pid_t pid = ::clone(child_main, stack.get() + kStackSize, flags, &plan);
     ::close(pipe_fds[1]);
     if (pid < 0) {
         ::close(pipe_fds[0]);

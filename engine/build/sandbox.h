@@ -30,6 +30,7 @@ struct SandboxSpec {
     uint32_t gid = 0;
     std::vector<uint32_t> supplementary_groups;
     std::string hostname = "envbuilder";
+    bool isolate_network = false;  // RUN --network=none: a network namespace with nothing in it
     // Each line the process tree writes (stdout and stderr, interleaved as written), without '\n'.
     std::function<void(std::string_view line)> on_output;
     const std::atomic<bool>* cancel = nullptr;  // set to kill the whole tree

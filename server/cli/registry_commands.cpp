@@ -12,6 +12,7 @@
 #include "oci/layout.h"
 #include "oci/manifest.h"
 #include "registry/client.h"
+#include "registry/image_pull.h"
 
 namespace envbuilder::cli {
 
@@ -147,60 +148,22 @@ std::string parse(const std::vector<std::string>& args, bool allow_layout, Regis
     return "";
 }
 
-struct Resolved {
-    oci::Reference ref;
-    registry::FetchedManifest manifest;
-    oci::Manifest parsed;
-    std::string index_source;  // when the reference named an index
-};
+using Resolved = registry::PulledImage;
 
-// A manifest by tag or digest: when a HEAD names a digest the cache already holds, the body comes
-// from the cache (it was verified when stored) and no GET is made.
-registry::FetchedManifest fetch_manifest(registry::RegistryClient& client,
-                                         const oci::Reference& ref,
-                                         const std::string& tag_or_digest, oci::BlobStore& cache) {
-    if (auto known = oci::parse_digest(tag_or_digest); known && cache.has(*known))
-        return {cache.read(*known), "", *known, "cache"};
-    if (!oci::parse_digest(tag_or_digest)) {
-        if (auto head = client.head_manifest(ref, tag_or_digest); head && cache.has(head->digest))
-            return {cache.read(head->digest), head->media_type, head->digest,
-                    "cache (tag resolved by " + head->source + ")"};
-    }
-    registry::FetchedManifest m = client.get_manifest(ref, tag_or_digest);
-    cache.put(m.digest, [&, sent = false]() mutable -> std::string {
-        if (sent) return {};
-        sent = true;
-        return m.body;
-    });
-    return m;
-}
-
-// Fetches the manifest for the reference, following an index to the platform's manifest.
+// Resolves the command's reference (an index followed to the platform's manifest), with or
+// without the layers, and says which source served the manifests.
 Resolved resolve(registry::RegistryClient& client, const RegistryCommand& cmd,
-                 oci::BlobStore& cache, std::ostream& log) {
+                 oci::BlobStore& cache, std::ostream& log, bool layers) {
     auto parsed_ref = oci::parse_reference(cmd.reference);
     if (auto* e = oci::get_error(parsed_ref))
         throw std::runtime_error("invalid image reference '" + cmd.reference + "' at offset " +
                                  std::to_string(e->offset) + ": " + e->message);
-    Resolved r{std::get<oci::Reference>(parsed_ref), {}, {}, {}};
-    std::string wanted = r.ref.digest.empty() ? r.ref.tag : r.ref.digest;
-    r.manifest = fetch_manifest(client, r.ref, wanted, cache);
-    log << "manifest " << r.manifest.digest.str() << " from " << r.manifest.source << '\n';
-    auto doc = oci::parse_manifest_document(r.manifest.body, r.manifest.media_type);
-    if (auto* index = std::get_if<oci::Index>(&doc)) {
-        oci::Platform platform = cmd.platform ? *cmd.platform : oci::host_platform();
-        std::string problem;
-        auto chosen = oci::select_platform(*index, platform, &problem);
-        if (!chosen) throw std::runtime_error(cmd.reference + ": " + problem);
-        r.index_source = r.manifest.source;
-        r.manifest = fetch_manifest(client, r.ref, chosen->digest.str(), cache);
-        log << "manifest " << r.manifest.digest.str() << " (" << platform.str() << ") from "
-            << r.manifest.source << '\n';
-        doc = oci::parse_manifest_document(r.manifest.body, r.manifest.media_type);
-    }
-    if (auto* error = std::get_if<oci::ManifestError>(&doc))
-        throw std::runtime_error(cmd.reference + ": " + error->message);
-    r.parsed = std::get<oci::Manifest>(doc);
+    oci::Platform platform = cmd.platform ? *cmd.platform : oci::host_platform();
+    Resolved r =
+        registry::pull_image(client, std::get<oci::Reference>(parsed_ref), platform, cache, layers);
+    if (!r.index_source.empty()) log << "index from " << r.index_source << '\n';
+    log << "manifest " << r.manifest.digest.str() << " (" << platform.str() << ") from "
+        << r.manifest.source << '\n';
     return r;
 }
 
@@ -220,10 +183,9 @@ int run_pull(const std::vector<std::string>& args, std::ostream& out, std::ostre
         oci::BlobStore cache(cmd.cache_dir);
         if (size_t n = cache.remove_abandoned_temporaries())
             out << "removed " << n << " partial download(s) left by an interrupted pull\n";
-        Resolved r = resolve(client, cmd, cache, out);
+        Resolved r = resolve(client, cmd, cache, out, true);
         std::vector<oci::Descriptor> blobs{r.parsed.config};
         blobs.insert(blobs.end(), r.parsed.layers.begin(), r.parsed.layers.end());
-        client.pull_blobs(r.ref, blobs, cache);
         if (!cmd.oci_layout.empty()) {
             auto layout = oci::ImageLayout::create(cmd.oci_layout);
             for (const auto& blob : blobs) layout.blobs().import_from(cache, blob.digest);
@@ -328,7 +290,7 @@ int run_inspect(const std::vector<std::string>& args, std::ostream& out, std::os
         registry::RegistryClient client(cmd.options);
         std::ostringstream log;
         oci::BlobStore cache(cmd.cache_dir);
-        Resolved r = resolve(client, cmd, cache, log);
+        Resolved r = resolve(client, cmd, cache, log, false);
         std::string config_source = client.pull_blob(r.ref, r.parsed.config, cache);
         json result = {{"reference", r.ref.str()},
                        {"digest", r.manifest.digest.str()},

@@ -1,0 +1,50 @@
+#include "registry/image_pull.h"
+
+namespace envbuilder::registry {
+
+FetchedManifest fetch_manifest(RegistryClient& client, const oci::Reference& ref,
+                               const std::string& tag_or_digest, oci::BlobStore& store) {
+    if (auto known = oci::parse_digest(tag_or_digest); known && store.has(*known))
+        return {store.read(*known), "", *known, "cache"};
+    if (!oci::parse_digest(tag_or_digest)) {
+        if (auto head = client.head_manifest(ref, tag_or_digest); head && store.has(head->digest))
+            return {store.read(head->digest), head->media_type, head->digest,
+                    "cache (tag resolved by " + head->source + ")"};
+    }
+    FetchedManifest m = client.get_manifest(ref, tag_or_digest);
+    store.put(m.digest, [&, sent = false]() mutable -> std::string {
+        if (sent) return {};
+        sent = true;
+        return m.body;
+    });
+    return m;
+}
+
+PulledImage pull_image(RegistryClient& client, const oci::Reference& ref,
+                       const oci::Platform& platform, oci::BlobStore& store, bool blobs) {
+    PulledImage image{ref, {}, {}, {}};
+    image.manifest = fetch_manifest(client, ref, ref.digest.empty() ? ref.tag : ref.digest, store);
+    auto doc = oci::parse_manifest_document(image.manifest.body, image.manifest.media_type);
+    if (auto* index = std::get_if<oci::Index>(&doc)) {
+        std::string problem;
+        auto chosen = oci::select_platform(*index, platform, &problem);
+        if (!chosen) throw std::runtime_error(ref.familiar() + ": " + problem);
+        image.index_source = image.manifest.source;
+        image.manifest = fetch_manifest(client, ref, chosen->digest.str(), store);
+        doc = oci::parse_manifest_document(image.manifest.body, image.manifest.media_type);
+    }
+    if (auto* error = std::get_if<oci::ManifestError>(&doc))
+        throw std::runtime_error(ref.familiar() + ": " + error->message);
+    image.parsed = std::get<oci::Manifest>(doc);
+    if (image.parsed.media_type.empty()) image.parsed.media_type = image.manifest.media_type;
+    if (blobs) {
+        std::vector<oci::Descriptor> all{image.parsed.config};
+        all.insert(all.end(), image.parsed.layers.begin(), image.parsed.layers.end());
+        client.pull_blobs(ref, all, store);
+    } else {
+        client.pull_blob(ref, image.parsed.config, store);
+    }
+    return image;
+}
+
+}  // namespace envbuilder::registry
