@@ -1,5 +1,7 @@
 #include "cli/registry_commands.h"
 
+#include "cli/registry_options.h"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -21,121 +23,23 @@ using nlohmann::json;
 
 namespace {
 
-struct RegistryCommand {
+struct RegistryCommand : RegistrySettings {
     std::string reference;
-    registry::RegistryOptions options;
-    std::optional<oci::Platform> platform;
-    fs::path cache_dir;
     fs::path oci_layout;
 };
 
-constexpr const char* kOptionsHelp =
-    "  --registry-mirror URL|REGISTRY=URL   pull through a mirror (repeatable, tried in order)\n"
-    "  --no-mirror-fallback                 never pull from the origin when mirrors are set\n"
-    "  --insecure-registry HOST             allow plain HTTP or unverified TLS for HOST\n"
-    "  --platform OS/ARCH[/VARIANT]         which image of a multi-platform index (default: this "
-    "host)\n"
-    "  --cache-dir DIR                      blob store (default $XDG_CACHE_HOME/envbuilder)\n";
-
-fs::path default_cache_dir() {
-    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "envbuilder";
-    if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache" / "envbuilder";
-    return fs::temp_directory_path() / "envbuilder-cache";
-}
-
-std::string human_size(uint64_t bytes) {
-    char buf[32];
-    if (bytes >= (1u << 20))
-        std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
-    else if (bytes >= 1024)
-        std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(bytes) / 1024);
-    else
-        std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
-    return buf;
-}
-
-// Renders transfer events: one line per finished blob on `out`; on a terminal, also a live status
-// line on stderr with the bytes moved so far.
-registry::TransferObserver progress_printer(std::ostream& out) {
-    struct State {
-        std::map<std::string, std::pair<uint64_t, uint64_t>> active;  // digest -> (bytes, size)
-        bool tty = ::isatty(2) == 1;
-    };
-    auto state = std::make_shared<State>();
-    return [state, &out](const registry::TransferEvent& e) {
-        using K = registry::TransferEvent::Kind;
-        using O = registry::TransferEvent::Outcome;
-        const bool pull = e.direction == registry::TransferEvent::Direction::pull;
-        if (e.kind == K::finished) {
-            state->active.erase(e.digest.str());
-            if (state->tty) std::fprintf(stderr, "\r\033[K");
-            out << "blob " << e.digest.str() << " (" << e.size << " bytes) ";
-            switch (e.outcome) {
-                case O::transferred:
-                    out << (pull ? "from " : "uploaded to ") << e.source;
-                    break;
-                case O::cached:
-                    out << "from cache";
-                    break;
-                case O::already_present:
-                    out << "already present";
-                    break;
-                case O::mounted:
-                    out << "mounted from " << e.source;
-                    break;
-            }
-            out << std::endl;
-        } else {
-            state->active[e.digest.str()] = {e.bytes, e.size};
-        }
-        if (state->tty && !state->active.empty()) {
-            uint64_t done = 0, total = 0;
-            for (const auto& [digest, p] : state->active) {
-                done += p.first;
-                total += p.second;
-            }
-            std::fprintf(stderr, "\r\033[K%s %zu blob(s): %s / %s", pull ? "pulling" : "pushing",
-                         state->active.size(), human_size(done).c_str(), human_size(total).c_str());
-            std::fflush(stderr);
-        }
-    };
-}
+const char* const kOptionsHelp = kRegistryOptionsHelp;
 
 // Parses the shared options; returns an error message or "".
 std::string parse(const std::vector<std::string>& args, bool allow_layout, RegistryCommand& cmd) {
-    cmd.options.credentials = registry::CredentialStore::from_environment();
-    cmd.cache_dir = default_cache_dir();
+    static_cast<RegistrySettings&>(cmd) = default_registry_settings();
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        auto value = [&](const char* name) -> std::optional<std::string> {
-            if (i + 1 >= args.size()) return std::nullopt;
-            (void)name;
-            return args[++i];
-        };
-        std::optional<std::string> v;
-        if (a == "--registry-mirror") {
-            if (!(v = value(a.c_str()))) return "--registry-mirror needs a value";
-            try {
-                registry::add_mirror(cmd.options, *v);
-            } catch (const std::invalid_argument& e) {
-                return e.what();
-            }
-        } else if (a == "--no-mirror-fallback") {
-            cmd.options.mirror_fallback = false;
-        } else if (a == "--insecure-registry") {
-            if (!(v = value(a.c_str()))) return "--insecure-registry needs a host";
-            cmd.options.insecure_registries.insert(*v);
-        } else if (a == "--platform") {
-            if (!(v = value(a.c_str()))) return "--platform needs a value";
-            std::string problem;
-            cmd.platform = oci::parse_platform(*v, &problem);
-            if (!cmd.platform) return problem;
-        } else if (a == "--cache-dir") {
-            if (!(v = value(a.c_str()))) return "--cache-dir needs a directory";
-            cmd.cache_dir = *v;
+        if (auto problem = parse_registry_option(args, i, cmd)) {
+            if (!problem->empty()) return *problem;
         } else if (a == "--oci-layout" && allow_layout) {
-            if (!(v = value(a.c_str()))) return "--oci-layout needs a directory";
-            cmd.oci_layout = *v;
+            if (i + 1 >= args.size()) return "--oci-layout needs a directory";
+            cmd.oci_layout = args[++i];
         } else if (!a.empty() && a[0] == '-') {
             return "unknown option '" + a + "'";
         } else if (cmd.reference.empty()) {

@@ -1,0 +1,131 @@
+#include "cli/registry_options.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+
+namespace envbuilder::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path default_cache_dir() {
+    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "envbuilder";
+    if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache" / "envbuilder";
+    return fs::temp_directory_path() / "envbuilder-cache";
+}
+
+std::string human_size(uint64_t bytes) {
+    char buf[32];
+    if (bytes >= (1u << 20))
+        std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+    else if (bytes >= 1024)
+        std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(bytes) / 1024);
+    else
+        std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+    return buf;
+}
+
+}  // namespace
+
+const char* const kRegistryOptionsHelp =
+    "  --registry-mirror URL|REGISTRY=URL   pull through a mirror (repeatable, tried in order)\n"
+    "  --no-mirror-fallback                 never pull from the origin when mirrors are set\n"
+    "  --insecure-registry HOST             allow plain HTTP or unverified TLS for HOST\n"
+    "  --platform OS/ARCH[/VARIANT]         which image of a multi-platform index (default: this "
+    "host)\n"
+    "  --cache-dir DIR                      blob store (default $XDG_CACHE_HOME/envbuilder)\n";
+
+RegistrySettings default_registry_settings() {
+    RegistrySettings settings;
+    settings.options.credentials = registry::CredentialStore::from_environment();
+    settings.cache_dir = default_cache_dir();
+    return settings;
+}
+
+std::optional<std::string> parse_registry_option(const std::vector<std::string>& args, size_t& i,
+                                                 RegistrySettings& settings) {
+    const std::string& a = args[i];
+    auto value = [&]() -> std::optional<std::string> {
+        if (i + 1 >= args.size()) return std::nullopt;
+        return args[++i];
+    };
+    std::optional<std::string> v;
+    if (a == "--registry-mirror") {
+        if (!(v = value())) return "--registry-mirror needs a value";
+        try {
+            registry::add_mirror(settings.options, *v);
+        } catch (const std::invalid_argument& e) {
+            return e.what();
+        }
+    } else if (a == "--no-mirror-fallback") {
+        settings.options.mirror_fallback = false;
+    } else if (a == "--insecure-registry") {
+        if (!(v = value())) return "--insecure-registry needs a host";
+        settings.options.insecure_registries.insert(*v);
+    } else if (a == "--platform") {
+        if (!(v = value())) return "--platform needs a value";
+        std::string problem;
+        settings.platform = oci::parse_platform(*v, &problem);
+        if (!settings.platform) return problem;
+    } else if (a == "--cache-dir") {
+        if (!(v = value())) return "--cache-dir needs a directory";
+        settings.cache_dir = *v;
+    } else {
+        return std::nullopt;
+    }
+    return std::string();
+}
+
+// Renders transfer events: one line per finished blob on `out`; on a terminal, also a live status
+// line on stderr with the bytes moved so far.
+registry::TransferObserver progress_printer(std::ostream& out) {
+    struct State {
+        std::map<std::string, std::pair<uint64_t, uint64_t>> active;  // digest -> (bytes, size)
+        bool tty = ::isatty(2) == 1;
+    };
+    auto state = std::make_shared<State>();
+    return [state, &out](const registry::TransferEvent& e) {
+        using K = registry::TransferEvent::Kind;
+        using O = registry::TransferEvent::Outcome;
+        const bool pull = e.direction == registry::TransferEvent::Direction::pull;
+        if (e.kind == K::finished) {
+            state->active.erase(e.digest.str());
+            if (state->tty) std::fprintf(stderr, "\r\033[K");
+            out << "blob " << e.digest.str() << " (" << e.size << " bytes) ";
+            switch (e.outcome) {
+                case O::transferred:
+                    out << (pull ? "from " : "uploaded to ") << e.source;
+                    break;
+                case O::cached:
+                    out << "from cache";
+                    break;
+                case O::already_present:
+                    out << "already present";
+                    break;
+                case O::mounted:
+                    out << "mounted from " << e.source;
+                    break;
+            }
+            out << std::endl;
+        } else {
+            state->active[e.digest.str()] = {e.bytes, e.size};
+        }
+        if (state->tty && !state->active.empty()) {
+            uint64_t done = 0, total = 0;
+            for (const auto& [digest, p] : state->active) {
+                done += p.first;
+                total += p.second;
+            }
+            std::fprintf(stderr, "\r\033[K%s %zu blob(s): %s / %s", pull ? "pulling" : "pushing",
+                         state->active.size(), human_size(done).c_str(), human_size(total).c_str());
+            std::fflush(stderr);
+        }
+    };
+}
+
+}  // namespace envbuilder::cli
