@@ -1,0 +1,378 @@
+#include "layers/apply.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <set>
+#include <system_error>
+
+#include "layers/confined_root.h"
+
+namespace envbuilder::layers {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view whiteout_prefix = ".wh.";
+constexpr std::string_view opaque_marker = ".wh..wh..opq";
+// Big enough to keep syscalls few, small enough that a layer never weighs on memory.
+constexpr size_t read_block_size = 64 * 1024;
+
+struct ArchiveReadFree {
+    void operator()(archive* a) const { archive_read_free(a); }
+};
+using ArchiveReader = std::unique_ptr<archive, ArchiveReadFree>;
+
+// A directory's mode and times wait until the whole layer is in: creating its content would
+// change the mtime, and a read-only mode would stop an unprivileged apply from filling it.
+struct PendingDirectory {
+    std::vector<std::string> components;
+    mode_t mode = 0;
+    timespec mtime{};
+};
+
+timespec mtime_of(archive_entry* entry) {
+    timespec t{};
+    t.tv_sec = archive_entry_mtime(entry);
+    t.tv_nsec = archive_entry_mtime_is_set(entry) ? archive_entry_mtime_nsec(entry) : 0;
+    return t;
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+    return text.substr(0, prefix.size()) == prefix;
+}
+
+class LayerApplier {
+  public:
+    LayerApplier(const fs::path& layer_file, const fs::path& root, const ApplyOptions& options)
+        : layer_file_(layer_file), root_(root), options_(options) {}
+
+    ApplyResult run();
+
+  private:
+    [[noreturn]] void refuse(const std::string& entry, const std::string& why) const {
+        throw LayerError("layer " + layer_file_.string() + ": entry \"" + entry + "\": " + why);
+    }
+    void warn(const std::string& entry, const std::string& what) {
+        result_.warnings.push_back("layer " + layer_file_.string() + ": entry \"" + entry +
+                                   "\": " + what);
+    }
+
+    void apply_entry(archive* reader, archive_entry* entry, const std::string& name);
+    void apply_whiteout(const std::vector<std::string>& target);
+    void apply_opaque(const std::vector<std::string>& marker);
+    void remove_lower(int dir, const std::string& leaf, const std::string& path);
+    bool layer_has_at_or_under(const std::string& path) const;
+
+    void make_directory(archive_entry* entry, const std::vector<std::string>& components,
+                        const ParentAndLeaf& at, const std::optional<struct stat>& existing);
+    void make_regular_file(archive* reader, archive_entry* entry, const ParentAndLeaf& at);
+    void make_hard_link(archive_entry* entry, const std::string& name, const ParentAndLeaf& at);
+    void make_special(archive_entry* entry, const std::string& name, const ParentAndLeaf& at);
+    void set_owner(int dir, const std::string& leaf, archive_entry* entry) const;
+    void set_xattrs(int dir, const std::string& leaf, archive_entry* entry,
+                    const std::string& name);
+    void finish_directories();
+
+    fs::path layer_file_;
+    ConfinedRoot root_;
+    ApplyOptions options_;
+    ApplyResult result_;
+    // Paths (entry names, components joined by '/') this layer has put in place: whiteouts and
+    // opaque markers only hide what lower layers left, never these.
+    std::set<std::string> this_layer_;
+    std::map<std::string, PendingDirectory> directories_;
+};
+
+ApplyResult LayerApplier::run() {
+    ArchiveReader reader(archive_read_new());
+    if (!reader) throw LayerError("layer " + layer_file_.string() + ": out of memory");
+    archive_read_support_filter_gzip(reader.get());
+    archive_read_support_filter_zstd(reader.get());
+    archive_read_support_format_tar(reader.get());
+    archive_read_support_format_empty(reader.get());
+    if (archive_read_open_filename(reader.get(), layer_file_.c_str(), read_block_size) !=
+        ARCHIVE_OK)
+        throw LayerError("layer " + layer_file_.string() + ": cannot read it as a tar archive: " +
+                         archive_error_string(reader.get()));
+
+    for (;;) {
+        archive_entry* entry = nullptr;
+        int status = archive_read_next_header(reader.get(), &entry);
+        if (status == ARCHIVE_EOF) break;
+        if (status == ARCHIVE_RETRY) continue;
+        if (status < ARCHIVE_WARN)
+            throw LayerError("layer " + layer_file_.string() +
+                             ": cannot read the next entry: " + archive_error_string(reader.get()));
+        const char* raw_name = archive_entry_pathname(entry);
+        std::string name = raw_name ? raw_name : "";
+        if (status == ARCHIVE_WARN) warn(name, archive_error_string(reader.get()));
+        ++result_.entries;
+        try {
+            apply_entry(reader.get(), entry, name);
+        } catch (const std::system_error& e) {
+            refuse(name, e.what());
+        }
+    }
+    try {
+        finish_directories();
+    } catch (const std::system_error& e) {
+        throw LayerError("layer " + layer_file_.string() + ": " + e.what());
+    }
+    return std::move(result_);
+}
+
+void LayerApplier::apply_entry(archive* reader, archive_entry* entry, const std::string& name) {
+    std::string problem;
+    auto components = split_entry_name(name, &problem);
+    if (!components) refuse(name, problem + "; refused");
+    const mode_t type = archive_entry_filetype(entry);
+    const char* hardlink = archive_entry_hardlink(entry);
+
+    if (components->empty()) {
+        // "./" as a directory is common (tar -C dir .); the root is the caller's, left as is.
+        if (type == AE_IFDIR && !hardlink) return;
+        refuse(name, "the entry would replace the root itself; refused");
+    }
+
+    const std::string& leaf = components->back();
+    if (starts_with(leaf, whiteout_prefix)) {
+        if (leaf == opaque_marker) return apply_opaque(*components);
+        // Other .wh..wh. names are aufs bookkeeping (hard link directories), not content.
+        if (starts_with(leaf, ".wh..wh.")) return;
+        std::vector<std::string> target = *components;
+        target.back() = leaf.substr(whiteout_prefix.size());
+        if (target.back().empty() || target.back() == "." || target.back() == "..")
+            refuse(name, "the whiteout names no entry; refused");
+        return apply_whiteout(target);
+    }
+
+    this_layer_.insert(join_components(*components, components->size()));
+    ParentAndLeaf at = root_.open_parent_in_root(*components);
+    auto existing = stat_leaf(at.parent.get(), at.leaf);
+
+    if (hardlink) {
+        make_hard_link(entry, name, at);
+        return;
+    }
+    if (type == AE_IFDIR) return make_directory(entry, *components, at, existing);
+
+    // A non-directory takes the place of whatever is there, a directory with its whole tree.
+    if (type == AE_IFCHR || type == AE_IFBLK) {
+        if (!options_.privileged) return warn(name, "device node skipped (not privileged)");
+    } else if (type != AE_IFREG && type != AE_IFLNK && type != AE_IFIFO) {
+        return warn(name, "entry of an unsupported type skipped");
+    }
+    if (existing) remove_tree_at(at.parent.get(), at.leaf);
+    if (type == AE_IFREG) return make_regular_file(reader, entry, at);
+    make_special(entry, name, at);
+}
+
+void LayerApplier::make_directory(archive_entry* entry, const std::vector<std::string>& components,
+                                  const ParentAndLeaf& at,
+                                  const std::optional<struct stat>& existing) {
+    const int dir = at.parent.get();
+    if (existing && !S_ISDIR(existing->st_mode)) remove_tree_at(dir, at.leaf);
+    if (!existing || !S_ISDIR(existing->st_mode)) {
+        if (::mkdirat(dir, at.leaf.c_str(), 0700) != 0)
+            throw_errno("cannot create directory", errno);
+    }
+    set_owner(dir, at.leaf, entry);
+    set_xattrs(dir, at.leaf, entry, join_components(components, components.size()));
+    directories_[join_components(components, components.size())] = PendingDirectory{
+        components, static_cast<mode_t>(archive_entry_perm(entry) & 07777), mtime_of(entry)};
+}
+
+void LayerApplier::make_regular_file(archive* reader, archive_entry* entry,
+                                     const ParentAndLeaf& at) {
+    UniqueFd file(::openat(at.parent.get(), at.leaf.c_str(),
+                           O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!file) throw_errno("cannot create file", errno);
+    for (;;) {
+        const void* block = nullptr;
+        size_t size = 0;
+        la_int64_t offset = 0;
+        int status = archive_read_data_block(reader, &block, &size, &offset);
+        if (status == ARCHIVE_EOF) break;
+        if (status < ARCHIVE_WARN)
+            throw LayerError("layer " + layer_file_.string() + ": entry \"" +
+                             archive_entry_pathname(entry) +
+                             "\": cannot read its content: " + archive_error_string(reader));
+        // Blocks come with their offset: sparse files leave holes that stay holes.
+        const char* bytes = static_cast<const char*>(block);
+        while (size > 0) {
+            ssize_t n = ::pwrite(file.get(), bytes, size, offset);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) throw_errno("cannot write file", errno);
+            bytes += n;
+            size -= static_cast<size_t>(n);
+            offset += n;
+        }
+    }
+    if (::ftruncate(file.get(), archive_entry_size(entry)) != 0)
+        throw_errno("cannot size file", errno);
+    // chown first: it clears setuid/setgid bits and file capabilities set before it.
+    if (options_.privileged && ::fchown(file.get(), static_cast<uid_t>(archive_entry_uid(entry)),
+                                        static_cast<gid_t>(archive_entry_gid(entry))) != 0)
+        throw_errno("cannot change owner", errno);
+    if (::fchmod(file.get(), archive_entry_perm(entry) & 07777) != 0)
+        throw_errno("cannot change mode", errno);
+    set_xattrs(at.parent.get(), at.leaf, entry, archive_entry_pathname(entry));
+    const timespec times[2] = {mtime_of(entry), mtime_of(entry)};
+    if (::futimens(file.get(), times) != 0) throw_errno("cannot set times", errno);
+}
+
+void LayerApplier::make_hard_link(archive_entry* entry, const std::string& name,
+                                  const ParentAndLeaf& at) {
+    const std::string target_name = archive_entry_hardlink(entry);
+    std::string problem;
+    auto target = split_entry_name(target_name, &problem);
+    if (!target) refuse(name, "hard link target \"" + target_name + "\": " + problem + "; refused");
+    if (target->empty()) refuse(name, "hard link to the root itself; refused");
+    auto target_at = root_.find_parent_in_root(*target);
+    auto target_stat =
+        target_at ? stat_leaf(target_at->parent.get(), target_at->leaf) : std::nullopt;
+    if (!target_stat)
+        refuse(name, "hard link target \"" + target_name + "\" does not exist in the root");
+    if (S_ISDIR(target_stat->st_mode))
+        refuse(name, "hard link target \"" + target_name + "\" is a directory; refused");
+    // Linking a name to the inode it already has is a no-op, not a removal.
+    auto existing = stat_leaf(at.parent.get(), at.leaf);
+    if (existing && existing->st_ino == target_stat->st_ino &&
+        existing->st_dev == target_stat->st_dev)
+        return;
+    if (existing) remove_tree_at(at.parent.get(), at.leaf);
+    // Flags 0: a link to a symlink is a link to the symlink itself, as tar means it.
+    if (::linkat(target_at->parent.get(), target_at->leaf.c_str(), at.parent.get(), at.leaf.c_str(),
+                 0) != 0)
+        throw_errno("cannot create hard link to \"" + target_name + "\"", errno);
+}
+
+void LayerApplier::make_special(archive_entry* entry, const std::string& name,
+                                const ParentAndLeaf& at) {
+    const int dir = at.parent.get();
+    const char* leaf = at.leaf.c_str();
+    const mode_t type = archive_entry_filetype(entry);
+    if (type == AE_IFLNK) {
+        const char* target = archive_entry_symlink(entry);
+        if (!target) refuse(name, "symlink without a target");
+        if (::symlinkat(target, dir, leaf) != 0) throw_errno("cannot create symlink", errno);
+    } else {
+        dev_t device = type == AE_IFIFO ? 0
+                                        : makedev(archive_entry_rdevmajor(entry),
+                                                  archive_entry_rdevminor(entry));
+        if (::mknodat(dir, leaf, type | 0600, device) != 0)
+            throw_errno("cannot create node", errno);
+    }
+    set_owner(dir, at.leaf, entry);
+    // Symlinks have no mode of their own; for nodes, the leaf was just created by us, so
+    // following it (fchmodat has no working NOFOLLOW) reaches the node itself.
+    if (type != AE_IFLNK && ::fchmodat(dir, leaf, archive_entry_perm(entry) & 07777, 0) != 0)
+        throw_errno("cannot change mode", errno);
+    set_xattrs(dir, at.leaf, entry, name);
+    const timespec times[2] = {mtime_of(entry), mtime_of(entry)};
+    if (::utimensat(dir, leaf, times, AT_SYMLINK_NOFOLLOW) != 0)
+        throw_errno("cannot set times", errno);
+}
+
+void LayerApplier::set_owner(int dir, const std::string& leaf, archive_entry* entry) const {
+    if (!options_.privileged) return;
+    if (::fchownat(dir, leaf.c_str(), static_cast<uid_t>(archive_entry_uid(entry)),
+                   static_cast<gid_t>(archive_entry_gid(entry)), AT_SYMLINK_NOFOLLOW) != 0)
+        throw_errno("cannot change owner", errno);
+}
+
+void LayerApplier::set_xattrs(int dir, const std::string& leaf, archive_entry* entry,
+                              const std::string& name) {
+    if (archive_entry_xattr_reset(entry) == 0) return;
+    const std::string path = xattr_path(dir, leaf);
+    const char* key = nullptr;
+    const void* value = nullptr;
+    size_t size = 0;
+    while (archive_entry_xattr_next(entry, &key, &value, &size) == ARCHIVE_OK) {
+        if (::lsetxattr(path.c_str(), key, value, size, 0) == 0) continue;
+        // The filesystem or our privileges may not allow an attribute (user.* on a symlink,
+        // trusted.* unprivileged): the content is still right, so say it and go on.
+        if (errno == ENOTSUP || errno == EPERM || errno == EACCES) {
+            warn(name,
+                 std::string("extended attribute ") + key + " not kept: " + std::strerror(errno));
+            continue;
+        }
+        throw_errno(std::string("cannot set extended attribute ") + key, errno);
+    }
+}
+
+void LayerApplier::apply_whiteout(const std::vector<std::string>& target) {
+    auto at = root_.find_parent_in_root(target);
+    if (!at) return;  // nothing below to hide
+    remove_lower(at->parent.get(), at->leaf, join_components(target, target.size()));
+}
+
+void LayerApplier::apply_opaque(const std::vector<std::string>& marker) {
+    // The marker's parent is the opaque directory; resolve it as any entry's parent would be.
+    ParentAndLeaf at = root_.open_parent_in_root(marker);
+    const int dir = at.parent.get();
+    const std::string dir_path =
+        marker.size() > 1 ? join_components(marker, marker.size() - 1) : "";
+    for (const auto& n : list_names(dir))
+        remove_lower(dir, n, dir_path.empty() ? n : dir_path + "/" + n);
+}
+
+bool LayerApplier::layer_has_at_or_under(const std::string& path) const {
+    if (this_layer_.count(path)) return true;
+    const std::string prefix = path + "/";
+    auto it = this_layer_.lower_bound(prefix);
+    return it != this_layer_.end() && starts_with(*it, prefix);
+}
+
+void LayerApplier::remove_lower(int dir, const std::string& leaf, const std::string& path) {
+    if (!layer_has_at_or_under(path)) return remove_tree_at(dir, leaf);
+    // This layer put something here: keep it, and remove only what lower layers left beside
+    // it inside a directory.
+    auto st = stat_leaf(dir, leaf);
+    if (!st || !S_ISDIR(st->st_mode)) return;
+    UniqueFd sub(::openat(dir, leaf.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!sub) throw_errno("cannot open directory " + path, errno);
+    for (const auto& n : list_names(sub.get())) remove_lower(sub.get(), n, path + "/" + n);
+}
+
+void LayerApplier::finish_directories() {
+    // Deepest first, so a parent's restrictive mode never blocks reaching its children.
+    for (auto it = directories_.rbegin(); it != directories_.rend(); ++it) {
+        const PendingDirectory& pending = it->second;
+        auto at = root_.find_parent_in_root(pending.components);
+        if (!at) continue;  // replaced by a later entry of this layer
+        UniqueFd dir(::openat(at->parent.get(), at->leaf.c_str(),
+                              O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!dir) continue;
+        if (::fchmod(dir.get(), pending.mode) != 0)
+            throw_errno("cannot change the mode of " + it->first, errno);
+        const timespec times[2] = {pending.mtime, pending.mtime};
+        if (::futimens(dir.get(), times) != 0)
+            throw_errno("cannot set the times of " + it->first, errno);
+    }
+}
+
+}  // namespace
+
+ApplyResult apply_layer(const fs::path& layer_file, const fs::path& root,
+                        const ApplyOptions& options) {
+    std::unique_ptr<LayerApplier> applier;
+    try {
+        applier = std::make_unique<LayerApplier>(layer_file, root, options);
+    } catch (const std::system_error& e) {
+        throw LayerError("layer " + layer_file.string() + ": " + e.what());
+    }
+    return applier->run();
+}
+
+}  // namespace envbuilder::layers

@@ -1,0 +1,50 @@
+#pragma once
+// Unpacks an image layer onto a root filesystem, as a container runtime does when it builds a
+// rootfs from an image: OCI whiteouts honoured, metadata kept, and every path confined to the
+// root however hostile the layer is.
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace envbuilder::layers {
+
+class LayerError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+struct ApplyOptions {
+    // chown entries and create device nodes; otherwise skip devices with a warning and keep the
+    // caller's ownership
+    bool privileged = ::geteuid() == 0;
+};
+
+struct ApplyResult {
+    uint64_t entries = 0;
+    std::vector<std::string> warnings;
+};
+
+// Applies one layer file (tar, tar+gzip or tar+zstd, detected from its content) onto `root`,
+// streaming (never the whole layer in memory).
+// OCI whiteouts: `.wh.NAME` removes NAME (file or whole tree) of lower layers; `.wh..wh..opq` in
+// a directory removes what lower layers put in it (entries of this same layer stay, whatever
+// their order in the tar).
+// Keeps regular files, directories, symlinks, hard links (to entries already in root), fifos,
+// device nodes (privileged only), modes incl. setuid/setgid/sticky, uid/gid (privileged), mtimes
+// (directories' mtimes set after their content), and xattrs (incl. security.capability).
+// Safety: every path is resolved inside `root` (openat2 RESOLVE_IN_ROOT semantics), so nothing
+// is ever created, changed or removed outside `root`. Refused with a LayerError that names the
+// layer file and the entry: an entry name containing a `..` component or that is absolute, a
+// hard link whose target name has `..` or is absolute or does not exist in root, an entry
+// replacing root itself. Replacing an existing directory with a non-directory removes the
+// directory tree (as Docker does); an existing non-directory is replaced by a directory.
+// A directory entry for the root itself ("./") is accepted and leaves the root untouched: the
+// root belongs to the caller.
+ApplyResult apply_layer(const std::filesystem::path& layer_file, const std::filesystem::path& root,
+                        const ApplyOptions& options = {});
+
+}  // namespace envbuilder::layers
