@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/build_command.h"
 #include "cli/lint_command.h"
 #include "cli/registry_commands.h"
 #include "lsp/server.h"
@@ -13,6 +14,8 @@ constexpr const char* kUsage =
     "usage: envbuilder <command> [options]\n"
     "\n"
     "commands:\n"
+    "  build [--workspace DIR] --image REF ...   build a devcontainer or Dockerfile (no daemon) "
+    "and push it\n"
     "  lint [--format text|json|sarif] PATH...   check Dockerfiles and devcontainer.json files\n"
     "  lsp [--stdio]                             run the language server on stdin/stdout\n"
     "  pull REF [--oci-layout DIR] [options]     pull an image into the blob store (and a layout)\n"
@@ -29,13 +32,15 @@ int main(int argc, char** argv) {
     }
     const std::string command = args[0];
     args.erase(args.begin());
+    if (command == "build") return envbuilder::cli::run_build(args, std::cout, std::cerr);
     if (command == "lint") return envbuilder::cli::run_lint(args, std::cout, std::cerr);
     if (command == "pull") return envbuilder::cli::run_pull(args, std::cout, std::cerr);
     if (command == "push") return envbuilder::cli::run_push(args, std::cout, std::cerr);
     if (command == "inspect") return envbuilder::cli::run_inspect(args, std::cout, std::cerr);
     if (command == "lsp" || command == "--stdio") {
         for (const auto& a : args) {
-            // Editors pass transport flags; stdio is the only transport, so it is the only one accepted.
+            // Editors pass transport flags; stdio is the only transport, so it is the only one
+            // accepted.
             if (a != "--stdio") {
                 std::cerr << "envbuilder lsp: unsupported option '" << a << "' (only --stdio)\n";
                 return 2;

@@ -1,0 +1,50 @@
+#pragma once
+// COPY and ADD: what they read (for the cache key) and writing it into the stage's root.
+// Sources come from the build context (confined to it, .dockerignore applied) or from another
+// stage's root; destinations are resolved inside the stage root as the container sees them.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "build/root_paths.h"
+#include "context/dockerignore.h"
+
+namespace envbuilder::build {
+
+// A source given inline by a heredoc (`COPY <<EOF /dest`).
+struct InlineSource {
+    std::string name;  // the heredoc's delimiter: the file name when the destination is a directory
+    std::string content;  // the body
+};
+
+struct CopySpec {
+    std::filesystem::path source_root;  // the context directory or another stage's root
+    bool from_context = true;           // confine symlinks to it and apply `ignore`
+    const DockerIgnore* ignore = nullptr;
+    std::vector<std::string> sources;  // expanded; wildcards allowed
+    std::vector<InlineSource> inline_sources;
+    std::string destination;            // expanded, absolute inside the image (WORKDIR applied)
+    std::filesystem::path root;         // the stage root written into
+    std::optional<UserIds> owner;       // --chown; default root
+    std::optional<uint32_t> mode;       // --chmod
+    std::vector<std::string> excludes;  // --exclude patterns
+    bool parents = false;               // --parents: keep each source's path under the destination
+    bool extract_archives = false;      // ADD: local tar archives are unpacked into the destination
+    std::optional<int64_t> mtime;       // for inline sources (SOURCE_DATE_EPOCH), else now
+};
+
+class CopyError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// A digest of everything the copy reads (names, modes, sizes, contents, link targets), so that
+// the step's cache key changes exactly when the copy's result would.
+std::string copy_inputs_digest(const CopySpec& spec);
+
+// Copies into spec.root. Throws CopyError for sources that are missing, that leave the context
+// through a symbolic link, or that match nothing.
+void copy_into_root(const CopySpec& spec);
+
+}  // namespace envbuilder::build

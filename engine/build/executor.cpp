@@ -1,0 +1,1062 @@
+// The stage loop: resolves stages and ARGs, pulls base images, carries out each instruction the
+// way Docker's builder (BuildKit) does, snapshots each layer-making step into a layer, and writes
+// the image config and manifest.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "analysis/stage_model.h"
+#include "build/build.h"
+#include "build/copy.h"
+#include "build/root_paths.h"
+#include "build/sandbox.h"
+#include "build/step_cache.h"
+#include "layers/apply.h"
+#include "layers/snapshot.h"
+#include "registry/image_pull.h"
+#include "syntax/dockerfile_parser.h"
+#include "syntax/expansion.h"
+#include "syntax/json_array.h"
+
+namespace envbuilder::build {
+
+namespace fs = std::filesystem;
+using dockerfile::Instruction;
+using dockerfile::InstructionKind;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kHistoryComment = "buildkit.dockerfile.v0";
+const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+const std::set<std::string> kProxyArgs = {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
+                                          "FTP_PROXY",  "ftp_proxy",  "NO_PROXY",    "no_proxy",
+                                          "ALL_PROXY",  "all_proxy"};
+
+std::string rfc3339(int64_t seconds) {
+    char buf[32];
+    time_t t = static_cast<time_t>(seconds);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+int64_t now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string normalize_layer_media_type(const std::string& media_type) {
+    if (media_type == oci::kDockerLayerGzip) return oci::kMediaTypeLayerGzip;
+    if (media_type == "application/vnd.docker.image.rootfs.diff.tar") return oci::kMediaTypeLayer;
+    return media_type;
+}
+
+// Everything a stage has built so far.
+struct StageState {
+    json image;                           // the image config (OCI shape, Docker's extensions kept)
+    std::vector<oci::Descriptor> layers;  // in order, with diff_ids in image.rootfs.diff_ids
+    std::string cache_key;
+    std::map<std::string, std::string> args;  // ARGs in scope with a value
+    bool cmd_set = false;
+    fs::path root;       // where the filesystem is materialized (empty until needed)
+    size_t applied = 0;  // how many layers `root` holds
+    std::optional<layers::Snapshot> snapshot;  // of `root` as it stands, when known
+    std::string name;
+};
+
+json& config_of(json& image) {
+    if (!image.contains("config") || !image["config"].is_object()) image["config"] = json::object();
+    return image["config"];
+}
+
+std::vector<std::string> env_of(const json& image) {
+    std::vector<std::string> env;
+    if (image.contains("config") && image["config"].contains("Env") &&
+        image["config"]["Env"].is_array())
+        for (const auto& e : image["config"]["Env"])
+            if (e.is_string()) env.push_back(e);
+    return env;
+}
+
+std::optional<std::string> env_value(const json& image, const std::string& name) {
+    for (const auto& e : env_of(image))
+        if (e.rfind(name + "=", 0) == 0) return e.substr(name.size() + 1);
+    return std::nullopt;
+}
+
+void set_env(json& image, const std::string& name, const std::string& value) {
+    json& config = config_of(image);
+    if (!config.contains("Env") || !config["Env"].is_array()) config["Env"] = json::array();
+    for (auto& e : config["Env"])
+        if (e.is_string() && e.get<std::string>().rfind(name + "=", 0) == 0) {
+            e = name + "=" + value;
+            return;
+        }
+    config["Env"].push_back(name + "=" + value);
+}
+
+class Executor {
+  public:
+    explicit Executor(const BuildRequest& request)
+        : request_(request),
+          store_(request.cache_dir),
+          cache_(request.cache_dir / "steps", store_) {
+        registry::RegistryOptions options = request.registry;
+        auto user_observer = options.on_transfer;
+        options.on_transfer = [this](const registry::TransferEvent& e) {
+            BuildEvent event;
+            event.kind = BuildEvent::Kind::transfer;
+            event.step = step_;
+            event.steps = steps_;
+            event.transfer = e;
+            emit(event);
+        };
+        if (!options.cancel) options.cancel = request.cancel;
+        client_ = std::make_unique<registry::RegistryClient>(options);
+        std::random_device rd;
+        work_ =
+            request.cache_dir / "work" / (std::to_string(::getpid()) + "-" + std::to_string(rd()));
+        platform_ = request.platform ? *request.platform : oci::host_platform();
+        created_ = request.source_date_epoch ? *request.source_date_epoch : now_seconds();
+    }
+    ~Executor() {
+        std::error_code ec;
+        fs::remove_all(work_, ec);
+    }
+
+    BuiltImage run();
+
+  private:
+    const BuildRequest& request_;
+    oci::BlobStore store_;
+    StepCache cache_;
+    std::unique_ptr<registry::RegistryClient> client_;
+    fs::path work_;
+    oci::Platform platform_;
+    int64_t created_;
+    dockerfile::Dockerfile df_;
+    std::optional<DockerIgnore> ignore_;
+    std::map<std::string, std::string> globals_;  // global ARGs with values
+    std::vector<std::optional<StageState>> stages_;
+    std::map<std::string, StageState> images_;  // COPY --from=<image>
+    size_t step_ = 0, steps_ = 0;
+    std::string base_replaced_;
+    std::optional<size_t> replaced_stage_;  // the stage whose FROM --base-image replaces
+    std::string file_label_;
+    bool step_cached_ = false;
+    const Instruction* current_ = nullptr;  // the instruction being carried out (ONBUILD: the FROM)
+
+    void emit(const BuildEvent& e) const {
+        if (request_.on_event) request_.on_event(e);
+    }
+    void message(BuildEvent::Kind kind, const std::string& text) const {
+        BuildEvent e;
+        e.kind = kind;
+        e.step = step_;
+        e.steps = steps_;
+        e.text = text;
+        emit(e);
+    }
+    void check_cancelled() const {
+        if (request_.cancel && request_.cancel->load()) throw BuildError("the build was cancelled");
+    }
+    [[noreturn]] void fail(const Instruction& ins, const std::string& what) const {
+        throw BuildError(file_label_ + ":" + std::to_string(ins.range.start.line + 1) + ": " +
+                             ins.keyword + ": " + what,
+                         ins.range);
+    }
+
+    size_t target_stage() const;
+    std::set<size_t> needed_stages(size_t target) const;
+    std::string expand(const StageState& s, const std::string& text, const Instruction& ins,
+                       bool words = false, std::vector<std::string>* out_words = nullptr) const;
+    dockerfile::VariableLookup lookup_for(const StageState& s) const;
+    StageState from_image(const std::string& reference, const Instruction& ins);
+    void materialize(StageState& s);
+    void run_stage(size_t index);
+    void apply(StageState& s, const Instruction& ins, bool trigger);
+    void history(StageState& s, const std::string& created_by, bool empty_layer);
+    // Runs a layer-making step with the cache: `act` changes s.root; the diff becomes the layer.
+    void layer_step(StageState& s, const Instruction& ins, const std::string& definition,
+                    const std::string& created_by, const std::function<void()>& act);
+    std::vector<std::string> run_environment(const StageState& s) const;
+    void run_instruction(StageState& s, const Instruction& ins);
+    void copy_instruction(StageState& s, const Instruction& ins);
+    void workdir_instruction(StageState& s, const Instruction& ins);
+    std::vector<std::string> shell_of(const StageState& s) const;
+    std::vector<std::string> command_of(const StageState& s, const Instruction& ins) const;
+    BuiltImage assemble(StageState& s);
+};
+
+dockerfile::VariableLookup Executor::lookup_for(const StageState& s) const {
+    // ENV wins over an ARG of the same name, as in Docker.
+    auto env = std::make_shared<std::map<std::string, std::string>>();
+    for (const auto& e : env_of(s.image)) {
+        size_t eq = e.find('=');
+        if (eq != std::string::npos) (*env)[e.substr(0, eq)] = e.substr(eq + 1);
+    }
+    return [env, &s](std::string_view name) -> const std::string* {
+        if (auto it = env->find(std::string(name)); it != env->end()) return &it->second;
+        if (auto it = s.args.find(std::string(name)); it != s.args.end()) return &it->second;
+        return nullptr;
+    };
+}
+
+std::string Executor::expand(const StageState& s, const std::string& text, const Instruction& ins,
+                             bool words, std::vector<std::string>* out_words) const {
+    auto result = dockerfile::expand(text, lookup_for(s), df_.escape);
+    if (result.error) fail(ins, result.error->message);
+    if (words && out_words) *out_words = result.words;
+    return result.value;
+}
+
+size_t Executor::target_stage() const {
+    if (df_.stages.empty()) throw BuildError("the Dockerfile has no FROM instruction");
+    if (request_.target.empty()) return df_.stages.size() - 1;
+    if (auto found = df_.find_stage(request_.target)) return *found;
+    throw BuildError("target stage '" + request_.target + "' is not in the Dockerfile");
+}
+
+std::set<size_t> Executor::needed_stages(size_t target) const {
+    StageModel model(df_);
+    std::set<size_t> needed;
+    for (size_t s = 0; s <= target; ++s)
+        if (s == target || model.depends_on(target, s)) needed.insert(s);
+    return needed;
+}
+
+StageState Executor::from_image(const std::string& reference, const Instruction& ins) {
+    StageState s;
+    if (reference == "scratch") {
+        s.image = {{"architecture", platform_.architecture},
+                   {"os", platform_.os},
+                   {"config", json::object()},
+                   {"rootfs", {{"type", "layers"}, {"diff_ids", json::array()}}},
+                   {"history", json::array()}};
+        if (!platform_.variant.empty()) s.image["variant"] = platform_.variant;
+        set_env(s.image, "PATH", kDefaultPath);
+        s.cache_key = step_key("", "scratch " + platform_.str());
+        return s;
+    }
+    auto parsed = oci::parse_reference(reference);
+    if (auto* e = oci::get_error(parsed))
+        fail(ins, "invalid image reference '" + reference + "': " + e->message);
+    oci::Reference ref = std::get<oci::Reference>(parsed);
+    try {
+        registry::PulledImage pulled = registry::pull_image(*client_, ref, platform_, store_, true);
+        message(BuildEvent::Kind::message, "manifest of " + ref.familiar() + " " +
+                                               pulled.manifest.digest.str() + " from " +
+                                               pulled.manifest.source);
+        const oci::Manifest& m = pulled.parsed;
+        auto config = json::parse(store_.read(m.config.digest), nullptr, false);
+        if (!config.is_object()) fail(ins, reference + ": the image config is not JSON");
+        if (config.value("architecture", "") != platform_.architecture &&
+            !config.value("architecture", "").empty())
+            message(BuildEvent::Kind::warning, reference + " is for " + config.value("os", "") +
+                                                   "/" + config.value("architecture", "") +
+                                                   ", not " + platform_.str());
+        s.image = json::object();
+        for (const char* keep :
+             {"architecture", "os", "variant", "os.version", "config", "rootfs", "history"})
+            if (config.contains(keep)) s.image[keep] = config[keep];
+        if (!s.image.contains("history")) s.image["history"] = json::array();
+        for (auto layer : m.layers) {
+            layer.media_type = normalize_layer_media_type(layer.media_type);
+            s.layers.push_back(layer);
+            client_->remember_blob(ref, layer.digest);
+        }
+        if (!env_value(s.image, "PATH")) set_env(s.image, "PATH", kDefaultPath);
+        s.cache_key = step_key("", "image " + pulled.manifest.digest.str());
+    } catch (const registry::Cancelled&) {
+        throw BuildError("the build was cancelled");
+    } catch (const BuildError&) {
+        throw;
+    } catch (const std::exception& e) {
+        fail(ins, e.what());
+    }
+    return s;
+}
+
+void Executor::materialize(StageState& s) {
+    if (s.root.empty()) {
+        static int counter = 0;
+        s.root = work_ / ("root-" + std::to_string(counter++));
+        fs::create_directories(s.root);
+        s.applied = 0;
+    }
+    for (; s.applied < s.layers.size(); ++s.applied) {
+        check_cancelled();
+        auto result = layers::apply_layer(store_.path(s.layers[s.applied].digest), s.root);
+        for (const auto& w : result.warnings) message(BuildEvent::Kind::warning, w);
+        s.snapshot.reset();
+    }
+}
+
+void Executor::history(StageState& s, const std::string& created_by, bool empty_layer) {
+    json h = {
+        {"created", rfc3339(created_)}, {"created_by", created_by}, {"comment", kHistoryComment}};
+    if (empty_layer) h["empty_layer"] = true;
+    s.image["history"].push_back(h);
+}
+
+void Executor::layer_step(StageState& s, const Instruction& ins, const std::string& definition,
+                          const std::string& created_by, const std::function<void()>& act) {
+    const std::string key = step_key(s.cache_key, definition);
+    std::optional<CachedStep> hit = request_.no_cache ? std::nullopt : cache_.find(key);
+    BuildEvent done;
+    if (hit) {
+        done.cached = true;
+    } else {
+        materialize(s);
+        if (!s.snapshot) s.snapshot = layers::Snapshot::scan(s.root, sandbox_mount_points());
+        act();
+        check_cancelled();
+        auto after = layers::Snapshot::scan(s.root, sandbox_mount_points());
+        auto changes = layers::diff(*s.snapshot, after);
+        s.snapshot = std::move(after);
+        CachedStep made;
+        if (!changes.empty()) {
+            layers::WriteOptions options;
+            options.compression = request_.compression;
+            options.source_date_epoch = request_.source_date_epoch;
+            made.layer = layers::write_layer(s.root, changes, store_, options);
+            for (const auto& w : made.layer->warnings) message(BuildEvent::Kind::warning, w);
+        }
+        cache_.store(key, made);
+        hit = made;
+    }
+    s.cache_key = key;
+    if (hit->layer) {
+        s.layers.push_back(
+            {hit->layer->media_type, hit->layer->digest, hit->layer->size, {}, std::nullopt});
+        s.image["rootfs"]["diff_ids"].push_back(hit->layer->diff_id.str());
+        // A cached layer is not in the materialized root yet; the next materialize applies it.
+        if (done.cached == false) s.applied = s.layers.size();
+    }
+    history(s, created_by, !hit->layer);
+    (void)ins;
+    step_cached_ = done.cached;
+}
+
+std::vector<std::string> Executor::shell_of(const StageState& s) const {
+    std::vector<std::string> shell;
+    if (s.image.contains("config") && s.image["config"].contains("Shell") &&
+        s.image["config"]["Shell"].is_array())
+        for (const auto& part : s.image["config"]["Shell"]) shell.push_back(part);
+    if (shell.empty()) shell = {"/bin/sh", "-c"};
+    return shell;
+}
+
+// RUN, CMD and ENTRYPOINT: the exec form as given, the shell form through SHELL.
+std::vector<std::string> Executor::command_of(const StageState& s, const Instruction& ins) const {
+    std::vector<std::string> argv;
+    if (ins.is_exec_form()) {
+        for (const auto& w : *ins.json) argv.push_back(w.text);
+        return argv;
+    }
+    argv = shell_of(s);
+    argv.push_back(ins.arguments);
+    return argv;
+}
+
+std::vector<std::string> Executor::run_environment(const StageState& s) const {
+    std::vector<std::string> env = env_of(s.image);
+    std::set<std::string> names;
+    for (const auto& e : env) names.insert(e.substr(0, e.find('=')));
+    // ARGs are in the environment of RUN (an ENV of the same name wins) but never in the image.
+    for (const auto& [name, value] : s.args)
+        if (!names.count(name)) env.push_back(name + "=" + value);
+    return env;
+}
+
+void Executor::run_instruction(StageState& s, const Instruction& ins) {
+    std::vector<std::string> argv;
+    std::string stdin_script;
+    if (!ins.heredocs.empty() && !ins.is_exec_form()) {
+        // `RUN <<EOF ... EOF`: the body is the script; `RUN cmd <<EOF`: the shell gets the whole
+        // text with the here-document, which POSIX shells understand themselves.
+        std::string script = ins.arguments;
+        std::string marker_only = script;
+        for (const auto& h : ins.heredocs) {
+            std::string body = h.body;
+            if (h.expand) body = expand(s, body, ins);
+            script += "\n" + body + h.delimiter;
+        }
+        bool only_marker = ins.heredocs.size() == 1 && ins.words.size() == 1;
+        argv = shell_of(s);
+        argv.push_back(only_marker ? (ins.heredocs[0].expand ? expand(s, ins.heredocs[0].body, ins)
+                                                             : ins.heredocs[0].body)
+                                   : script);
+    } else {
+        argv = command_of(s, ins);
+    }
+    for (const auto& flag : ins.flags)
+        if (flag.name == "mount" || flag.name == "security")
+            fail(ins,
+                 "--" + flag.name +
+                     " is not supported by this builder yet; remove it or build with BuildKit");
+    bool no_network = false;
+    if (const auto* network = ins.flag("network")) {
+        std::string value = network->value.value_or("");
+        if (value == "none")
+            no_network = true;
+        else if (value != "default" && value != "host")
+            fail(ins, "--network must be default, none or host");
+    }
+    std::string user = s.image["config"].value("User", "");
+    std::string workdir = s.image["config"].value("WorkingDir", "");
+    std::vector<std::string> env = run_environment(s);
+    std::string definition = "RUN " + json(argv).dump() + " env=" + json(env).dump() +
+                             " user=" + user + " workdir=" + workdir +
+                             (no_network ? " network=none" : "");
+    std::string created_by =
+        "RUN " + (ins.is_exec_form() ? json(argv).dump() : json(argv).dump()) + " # buildkit";
+    if (!ins.is_exec_form()) {
+        created_by = "RUN";
+        for (const auto& a : argv) created_by += " " + a;
+        created_by += " # buildkit";
+    }
+    layer_step(s, ins, definition, created_by, [&] {
+        SandboxSpec spec;
+        spec.root = s.root;
+        spec.argv = argv;
+        spec.env = env;
+        spec.workdir = workdir.empty() ? "/" : workdir;
+        spec.isolate_network = no_network;
+        try {
+            if (!user.empty()) {
+                UserIds ids = resolve_user(s.root, user);
+                spec.uid = ids.uid;
+                spec.gid = ids.gid;
+                spec.supplementary_groups = ids.groups;
+            }
+        } catch (const std::exception& e) {
+            fail(ins, e.what());
+        }
+        spec.cancel = request_.cancel.get();
+        spec.on_output = [&](std::string_view line) {
+            BuildEvent e;
+            e.kind = BuildEvent::Kind::output;
+            e.step = step_;
+            e.steps = steps_;
+            e.instruction = ins.keyword;
+            e.range = ins.range;
+            e.text = std::string(line);
+            emit(e);
+        };
+        SandboxResult result;
+        try {
+            result = run_in_sandbox(spec);
+        } catch (const SandboxError& e) {
+            fail(ins, e.what());
+        }
+        if (result.cancelled) throw BuildError("the build was cancelled");
+        if (result.exit_code != 0) {
+            std::string tail;
+            for (const auto& line : result.last_lines) tail += "\n  " + line;
+            throw BuildError(file_label_ + ":" + std::to_string(ins.range.start.line + 1) +
+                                 ": RUN failed with exit code " + std::to_string(result.exit_code) +
+                                 (tail.empty() ? "" : ":" + tail),
+                             ins.range, result.exit_code);
+        }
+    });
+}
+
+void Executor::copy_instruction(StageState& s, const Instruction& ins) {
+    const bool is_add = ins.kind == InstructionKind::Add;
+    CopySpec spec;
+    spec.ignore = ignore_ ? &*ignore_ : nullptr;
+    spec.source_root = request_.context;
+    std::string from_key;
+    std::vector<std::string> words;
+    if (ins.is_exec_form()) {
+        for (const auto& w : *ins.json) words.push_back(expand(s, w.text, ins));
+    } else {
+        for (const auto& w : ins.words) {
+            std::vector<std::string> parts;
+            expand(s, w.text, ins, true, &parts);
+            words.insert(words.end(), parts.begin(), parts.end());
+        }
+    }
+    // Heredoc sources (`<<EOF`) become inline files.
+    std::vector<std::string> sources;
+    for (size_t i = 0; i + 1 < words.size(); ++i) {
+        bool inline_source = false;
+        for (const auto& h : ins.heredocs)
+            if (words[i].find("<<") == 0 && words[i].find(h.delimiter) != std::string::npos) {
+                spec.inline_sources.push_back(
+                    {h.delimiter, h.expand ? expand(s, h.body, ins) : h.body});
+                inline_source = true;
+            }
+        if (!inline_source) sources.push_back(words[i]);
+    }
+    if (words.size() < 2) fail(ins, "needs at least one source and a destination");
+    std::string dest = words.back();
+    std::string workdir = s.image["config"].value("WorkingDir", "/");
+    if (dest.empty() || dest[0] != '/')
+        dest = (fs::path(workdir.empty() ? "/" : workdir) / dest).string();
+    if (words.back().ends_with("/") && !dest.ends_with("/")) dest += "/";
+    spec.destination = dest;
+    spec.mtime = request_.source_date_epoch;
+    spec.extract_archives = is_add;
+    for (const auto& flag : ins.flags) {
+        std::string value = flag.value ? expand(s, *flag.value, ins) : "";
+        if (flag.name == "from") {
+            if (auto stage = df_.find_stage(value); stage && stages_[*stage]) {
+                materialize(*stages_[*stage]);
+                spec.source_root = stages_[*stage]->root;
+                from_key = stages_[*stage]->cache_key;
+            } else if (!value.empty() && std::all_of(value.begin(), value.end(), ::isdigit) &&
+                       std::stoul(value) < stages_.size() && stages_[std::stoul(value)]) {
+                auto& source = *stages_[std::stoul(value)];
+                materialize(source);
+                spec.source_root = source.root;
+                from_key = source.cache_key;
+            } else {
+                if (!images_.count(value)) images_[value] = from_image(value, ins);
+                materialize(images_[value]);
+                spec.source_root = images_[value].root;
+                from_key = images_[value].cache_key;
+            }
+            spec.from_context = false;
+            spec.ignore = nullptr;
+        } else if (flag.name == "chown") {
+            // resolved below, once the root is there
+        } else if (flag.name == "chmod") {
+            try {
+                size_t used = 0;
+                unsigned long mode = std::stoul(value, &used, 8);
+                if (used != value.size() || mode > 07777) throw std::invalid_argument("mode");
+                spec.mode = static_cast<uint32_t>(mode);
+            } catch (const std::exception&) {
+                fail(ins, "--chmod takes an octal mode like 755, got '" + value + "'");
+            }
+        } else if (flag.name == "exclude") {
+            spec.excludes.push_back(value);
+        } else if (flag.name == "parents") {
+            spec.parents = !flag.value || value == "true";
+        } else if (flag.name == "link") {
+            // The result is the same files; --link only changes how BuildKit can reuse the layer.
+        } else if (flag.name == "checksum" || flag.name == "keep-git-dir") {
+            fail(ins, "--" + flag.name +
+                          " needs a URL or git source, which this builder does not fetch yet");
+        } else {
+            fail(ins, "unknown flag --" + flag.name);
+        }
+    }
+    for (const auto& source : sources)
+        if (source.find("://") != std::string::npos || source.rfind("git@", 0) == 0)
+            fail(ins, "remote sources ('" + source +
+                          "') are not fetched by this builder yet; download them in a RUN step");
+    spec.sources = sources;
+    std::string chown;
+    if (const auto* flag = ins.flag("chown"))
+        chown = flag->value ? expand(s, *flag->value, ins) : "";
+    std::string inputs;
+    try {
+        inputs = copy_inputs_digest(spec);
+    } catch (const std::exception& e) {
+        fail(ins, e.what());
+    }
+    std::string definition =
+        std::string(is_add ? "ADD" : "COPY") + " " + json(sources).dump() + " " + dest +
+        " inputs=" + inputs + " from=" + from_key + " chown=" + chown +
+        " chmod=" + (spec.mode ? std::to_string(*spec.mode) : "") +
+        " parents=" + std::to_string(spec.parents) + " exclude=" + json(spec.excludes).dump();
+    std::string created_by = std::string(is_add ? "ADD" : "COPY") + " ";
+    for (const auto& flag : ins.flags)
+        created_by += "--" + flag.name + (flag.value ? "=" + *flag.value : "") + " ";
+    for (const auto& source : sources) created_by += source + " ";
+    created_by += words.back() + " # buildkit";
+    layer_step(s, ins, definition, created_by, [&] {
+        spec.root = s.root;
+        try {
+            if (!chown.empty()) spec.owner = resolve_chown(s.root, chown);
+            copy_into_root(spec);
+        } catch (const std::exception& e) {
+            fail(ins, e.what());
+        }
+    });
+}
+
+void Executor::workdir_instruction(StageState& s, const Instruction& ins) {
+    std::string dir = expand(s, ins.arguments, ins);
+    if (dir.empty()) fail(ins, "needs a directory");
+    std::string current = s.image["config"].value("WorkingDir", "");
+    std::string path =
+        dir[0] == '/' ? dir : (fs::path(current.empty() ? "/" : current) / dir).string();
+    path = clean_path(path);
+    config_of(s.image)["WorkingDir"] = path;
+    std::string user = s.image["config"].value("User", "");
+    // The directory is created (owned by USER, as BuildKit does) when the image lacks it.
+    layer_step(s, ins, "WORKDIR " + path + " user=" + user, "WORKDIR " + path, [&] {
+        fs::path host = resolve_in_root(s.root, path);
+        if (fs::is_directory(host)) return;
+        std::vector<fs::path> missing;
+        for (fs::path p = host; p != s.root && !fs::exists(fs::symlink_status(p));
+             p = p.parent_path())
+            missing.push_back(p);
+        UserIds ids;
+        try {
+            if (!user.empty()) ids = resolve_user(s.root, user);
+        } catch (const std::exception&) {
+            // An unknown USER fails at RUN; the directory is then root's.
+        }
+        for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+            fs::create_directory(*it);
+            ::chmod(it->c_str(), 0755);
+            ::lchown(it->c_str(), ids.uid, ids.gid);
+        }
+    });
+}
+
+void Executor::apply(StageState& s, const Instruction& ins, bool trigger) {
+    json& config = config_of(s.image);
+    auto words = [&] {
+        std::vector<std::string> out;
+        expand(s, ins.arguments, ins, true, &out);
+        return out;
+    };
+    switch (ins.kind) {
+        case InstructionKind::Run:
+            run_instruction(s, ins);
+            return;
+        case InstructionKind::Copy:
+        case InstructionKind::Add:
+            copy_instruction(s, ins);
+            return;
+        case InstructionKind::Workdir:
+            workdir_instruction(s, ins);
+            return;
+        case InstructionKind::Env: {
+            std::string created_by = "ENV";
+            for (const auto& kv : ins.pairs) {
+                std::string value = expand(s, kv.value.value_or(""), ins);
+                set_env(s.image, kv.key, value);
+                created_by += " " + kv.key + "=" + value;
+            }
+            s.cache_key = step_key(s.cache_key, created_by);
+            history(s, created_by, true);
+            return;
+        }
+        case InstructionKind::Arg: {
+            std::string created_by = "ARG";
+            for (const auto& kv : ins.pairs) {
+                std::optional<std::string> value;
+                if (auto given = request_.build_args.find(kv.key);
+                    given != request_.build_args.end())
+                    value = given->second;
+                else if (kv.value)
+                    value = expand(s, *kv.value, ins);
+                else if (auto global = globals_.find(kv.key); global != globals_.end())
+                    value = global->second;
+                else if (is_predefined_platform_arg(kv.key))
+                    value = platform_arg_value(kv.key, platform_.str());
+                if (value)
+                    s.args[kv.key] = *value;
+                else
+                    s.args.erase(kv.key);
+                created_by += " " + kv.key + (value ? "=" + *value : "");
+            }
+            s.cache_key = step_key(s.cache_key, created_by);
+            history(s, created_by, true);
+            return;
+        }
+        case InstructionKind::Label: {
+            if (!config.contains("Labels") || !config["Labels"].is_object())
+                config["Labels"] = json::object();
+            std::string created_by = "LABEL";
+            for (const auto& kv : ins.pairs) {
+                std::string key = expand(s, kv.key, ins),
+                            value = expand(s, kv.value.value_or(""), ins);
+                config["Labels"][key] = value;
+                created_by += " " + key + "=" + value;
+            }
+            s.cache_key = step_key(s.cache_key, created_by);
+            history(s, created_by, true);
+            return;
+        }
+        case InstructionKind::User: {
+            std::string user = expand(s, ins.arguments, ins);
+            config["User"] = user;
+            s.cache_key = step_key(s.cache_key, "USER " + user);
+            history(s, "USER " + user, true);
+            return;
+        }
+        case InstructionKind::Expose: {
+            if (!config.contains("ExposedPorts") || !config["ExposedPorts"].is_object())
+                config["ExposedPorts"] = json::object();
+            std::string created_by = "EXPOSE map[";
+            std::vector<std::string> ports;
+            for (auto port : words()) {
+                if (port.find('/') == std::string::npos) port += "/tcp";
+                for (auto& c : port)
+                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                config["ExposedPorts"][port] = json::object();
+                ports.push_back(port);
+            }
+            std::sort(ports.begin(), ports.end());
+            for (size_t i = 0; i < ports.size(); ++i)
+                created_by += (i ? " " : "") + ports[i] + ":{}";
+            created_by += "]";
+            s.cache_key = step_key(s.cache_key, created_by);
+            history(s, created_by, true);
+            return;
+        }
+        case InstructionKind::Volume: {
+            if (!config.contains("Volumes") || !config["Volumes"].is_object())
+                config["Volumes"] = json::object();
+            std::vector<std::string> volumes;
+            if (ins.is_exec_form())
+                for (const auto& w : *ins.json) volumes.push_back(expand(s, w.text, ins));
+            else
+                volumes = words();
+            std::string created_by = "VOLUME " + json(volumes).dump();
+            for (const auto& v : volumes) {
+                if (v.empty()) fail(ins, "a volume needs a path");
+                config["Volumes"][v] = json::object();
+            }
+            s.cache_key = step_key(s.cache_key, created_by);
+            history(s, created_by, true);
+            return;
+        }
+        case InstructionKind::Cmd:
+        case InstructionKind::Entrypoint: {
+            std::vector<std::string> argv = command_of(s, ins);
+            const bool cmd = ins.kind == InstructionKind::Cmd;
+            config[cmd ? "Cmd" : "Entrypoint"] = argv;
+            if (cmd)
+                s.cmd_set = true;
+            else if (!s.cmd_set)
+                config["Cmd"] = nullptr;  // an inherited CMD does not survive a new ENTRYPOINT
+            std::string created_by = std::string(cmd ? "CMD " : "ENTRYPOINT ") + json(argv).dump();
+            s.cache_key = step_key(s.cache_key, created_by);
+            history(s, created_by, true);
+            return;
+        }
+        case InstructionKind::Shell: {
+            if (!ins.is_exec_form())
+                fail(ins, "SHELL needs the JSON form, e.g. SHELL [\"/bin/bash\", \"-c\"]");
+            std::vector<std::string> shell;
+            for (const auto& w : *ins.json) shell.push_back(w.text);
+            config["Shell"] = shell;
+            std::string created_by = "SHELL " + json(shell).dump();
+            s.cache_key = step_key(s.cache_key, created_by);
+            history(s, created_by, true);
+            return;
+        }
+        case InstructionKind::Stopsignal: {
+            std::string signal = expand(s, ins.arguments, ins);
+            config["StopSignal"] = signal;
+            s.cache_key = step_key(s.cache_key, "STOPSIGNAL " + signal);
+            history(s, "STOPSIGNAL " + signal, true);
+            return;
+        }
+        case InstructionKind::Healthcheck: {
+            json check = json::object();
+            std::vector<std::string> w =
+                ins.words.empty() ? std::vector<std::string>{} : std::vector<std::string>{};
+            std::string rest = ins.arguments;
+            std::string first = ins.words.empty() ? "" : ins.words[0].text;
+            for (auto& c : first)
+                c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            if (first == "NONE") {
+                check["Test"] = {"NONE"};
+            } else {
+                if (first != "CMD") fail(ins, "HEALTHCHECK takes CMD <command> or NONE");
+                size_t after = rest.find_first_of(" \t");
+                std::string command = after == std::string::npos ? "" : rest.substr(after + 1);
+                while (!command.empty() && (command[0] == ' ' || command[0] == '\t'))
+                    command.erase(0, 1);
+                if (auto array = dockerfile::parse_json_string_array(command)) {
+                    check["Test"] = json::array({"CMD"});
+                    for (const auto& a : *array) check["Test"].push_back(a);
+                } else {
+                    check["Test"] = {"CMD-SHELL", command};
+                }
+                auto duration = [&](const std::string& name) -> std::optional<int64_t> {
+                    const auto* flag = ins.flag(name);
+                    if (!flag || !flag->value) return std::nullopt;
+                    // Go durations as Docker accepts them: 30s, 1m30s, 500ms, 1h.
+                    std::string v = *flag->value;
+                    int64_t total = 0;
+                    size_t i = 0;
+                    while (i < v.size()) {
+                        size_t start = i;
+                        while (i < v.size() &&
+                               (std::isdigit(static_cast<unsigned char>(v[i])) || v[i] == '.'))
+                            ++i;
+                        if (start == i)
+                            fail(ins, "--" + name + " takes a duration like 30s, got '" + v + "'");
+                        double amount = std::stod(v.substr(start, i - start));
+                        size_t unit_start = i;
+                        while (i < v.size() && std::isalpha(static_cast<unsigned char>(v[i]))) ++i;
+                        std::string unit = v.substr(unit_start, i - unit_start);
+                        double scale = unit == "ns"   ? 1
+                                       : unit == "us" ? 1e3
+                                       : unit == "ms" ? 1e6
+                                       : unit == "s"  ? 1e9
+                                       : unit == "m"  ? 60e9
+                                       : unit == "h"  ? 3600e9
+                                                      : -1;
+                        if (scale < 0)
+                            fail(ins, "--" + name + " takes a duration like 30s, got '" + v + "'");
+                        total += static_cast<int64_t>(amount * scale);
+                    }
+                    return total;
+                };
+                if (auto d = duration("interval")) check["Interval"] = *d;
+                if (auto d = duration("timeout")) check["Timeout"] = *d;
+                if (auto d = duration("start-period")) check["StartPeriod"] = *d;
+                if (auto d = duration("start-interval")) check["StartInterval"] = *d;
+                if (const auto* retries = ins.flag("retries"); retries && retries->value) {
+                    try {
+                        check["Retries"] = std::stoi(*retries->value);
+                    } catch (const std::exception&) {
+                        fail(ins, "--retries takes a number");
+                    }
+                }
+            }
+            config["Healthcheck"] = check;
+            std::string created_by = "HEALTHCHECK " + check.dump();
+            s.cache_key = step_key(s.cache_key, created_by);
+            history(s, created_by, true);
+            return;
+        }
+        case InstructionKind::Maintainer: {
+            s.image["author"] = expand(s, ins.arguments, ins);
+            s.cache_key = step_key(s.cache_key, "MAINTAINER " + ins.arguments);
+            history(s, "MAINTAINER " + ins.arguments, true);
+            return;
+        }
+        case InstructionKind::Onbuild: {
+            if (trigger) fail(ins, "ONBUILD cannot trigger another ONBUILD");
+            if (!config.contains("OnBuild") || !config["OnBuild"].is_array())
+                config["OnBuild"] = json::array();
+            config["OnBuild"].push_back(ins.arguments);
+            s.cache_key = step_key(s.cache_key, "ONBUILD " + ins.arguments);
+            history(s, "ONBUILD " + ins.arguments, true);
+            return;
+        }
+        case InstructionKind::From:
+        case InstructionKind::Unknown:
+            fail(ins, "unknown instruction '" + ins.keyword + "'");
+    }
+}
+
+void Executor::run_stage(size_t index) {
+    const auto& stage = df_.stages[index];
+    const Instruction& from = df_.instructions[stage.from_index];
+    ++step_;
+    auto started = std::chrono::steady_clock::now();
+    BuildEvent start;
+    start.kind = BuildEvent::Kind::step_started;
+    start.step = step_;
+    start.steps = steps_;
+    start.instruction = from.keyword + " " + from.arguments;
+    start.range = from.range;
+    emit(start);
+
+    // FROM's image may use global ARGs (and the platform ones).
+    StageState globals_scope;
+    globals_scope.args = globals_;
+    std::string base = expand(globals_scope, stage.base, from);
+    if (const auto* platform_flag = from.flag("platform"); platform_flag && platform_flag->value) {
+        std::string wanted = expand(globals_scope, *platform_flag->value, from);
+        std::string problem;
+        auto parsed = oci::parse_platform(wanted, &problem);
+        if (!parsed) fail(from, problem);
+        if (parsed->str() != platform_.str())
+            fail(from, "--platform=" + wanted + " differs from the build's platform " +
+                           platform_.str() + "; RUN steps could not execute it here");
+    }
+    StageState s;
+    std::optional<size_t> parent;
+    if (auto found = df_.find_stage(base); found && *found < index) parent = found;
+    if (replaced_stage_ && *replaced_stage_ == index) {
+        base_replaced_ = "line " + std::to_string(from.range.start.line + 1) + ": FROM " + base +
+                         " replaced by " + *request_.base_image;
+        message(BuildEvent::Kind::message, "--base-image: " + base_replaced_);
+        base = *request_.base_image;
+        parent.reset();
+    }
+    if (parent) {
+        if (!stages_[*parent]) fail(from, "stage '" + base + "' was not built");
+        s = *stages_[*parent];
+        s.root.clear();  // the parent keeps its own filesystem; this stage materializes its own
+        s.applied = 0;
+        s.snapshot.reset();
+        s.args.clear();
+    } else {
+        s = from_image(base, from);
+    }
+    s.name = stage.name ? stage.name->text : std::to_string(index);
+    s.cmd_set = false;
+    // Predefined proxy args need no ARG.
+    for (const auto& [name, value] : request_.build_args)
+        if (kProxyArgs.count(name)) s.args[name] = value;
+    BuildEvent finished;
+    finished.kind = BuildEvent::Kind::step_finished;
+    finished.step = step_;
+    finished.steps = steps_;
+    finished.instruction = start.instruction;
+    finished.range = from.range;
+    finished.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    emit(finished);
+
+    // ONBUILD triggers of the base image run first, and are not inherited further.
+    if (!parent && s.image.contains("config") && s.image["config"].contains("OnBuild") &&
+        s.image["config"]["OnBuild"].is_array()) {
+        std::vector<std::string> triggers;
+        for (const auto& t : s.image["config"]["OnBuild"])
+            if (t.is_string()) triggers.push_back(t);
+        s.image["config"]["OnBuild"] = nullptr;
+        for (const auto& text : triggers) {
+            auto parsed = dockerfile::parse(text + "\n");
+            for (const auto& trigger : parsed.instructions) {
+                check_cancelled();
+                try {
+                    apply(s, trigger, true);
+                } catch (const BuildError& e) {
+                    throw BuildError(std::string(e.what()) + " (ONBUILD trigger of " + base + ")",
+                                     from.range, e.exit_code);
+                }
+            }
+        }
+    }
+
+    for (size_t i : stage.instructions) {
+        check_cancelled();
+        const Instruction& ins = df_.instructions[i];
+        ++step_;
+        auto step_started = std::chrono::steady_clock::now();
+        BuildEvent e;
+        e.kind = BuildEvent::Kind::step_started;
+        e.step = step_;
+        e.steps = steps_;
+        e.instruction = ins.keyword + " " + ins.arguments;
+        e.range = ins.range;
+        emit(e);
+        step_cached_ = false;
+        apply(s, ins, false);
+        e.kind = BuildEvent::Kind::step_finished;
+        e.cached = step_cached_;
+        e.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - step_started);
+        emit(e);
+    }
+    stages_[index] = std::move(s);
+}
+
+BuiltImage Executor::assemble(StageState& s) {
+    s.image["created"] = rfc3339(created_);
+    std::string config = s.image.dump();
+    oci::Digest config_digest = store_.put_bytes(config);
+    BuiltImage built;
+    built.config = {oci::kMediaTypeImageConfig, config_digest, config.size(), {}, std::nullopt};
+    built.layers = s.layers;
+    json layers = json::array();
+    for (const auto& l : s.layers) layers.push_back(oci::to_json(l));
+    built.manifest = json{
+        {"schemaVersion", 2},
+        {"mediaType", oci::kMediaTypeImageManifest},
+        {"config", oci::to_json(built.config)},
+        {"layers",
+         layers}}.dump();
+    built.manifest_descriptor = {oci::kMediaTypeImageManifest,
+                                 store_.put_bytes(built.manifest),
+                                 built.manifest.size(),
+                                 {},
+                                 std::nullopt};
+    built.base_replaced = base_replaced_;
+    return built;
+}
+
+BuiltImage Executor::run() {
+    std::ifstream in(request_.dockerfile, std::ios::binary);
+    if (!in) throw BuildError("cannot read the Dockerfile " + request_.dockerfile.string());
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    file_label_ = request_.dockerfile.filename().string();
+    df_ = dockerfile::parse(text);
+    for (const auto& d : df_.diagnostics)
+        if (d.severity == Severity::Error)
+            throw BuildError(file_label_ + ":" + std::to_string(d.range.start.line + 1) + ":" +
+                                 std::to_string(d.range.start.character + 1) + ": " + d.message,
+                             d.range);
+    for (const auto& ins : df_.instructions)
+        if (ins.kind == InstructionKind::Unknown)
+            throw BuildError(file_label_ + ":" + std::to_string(ins.range.start.line + 1) +
+                                 ": unknown instruction '" + ins.keyword + "'",
+                             ins.range);
+    if (!fs::is_directory(request_.context))
+        throw BuildError("the build context " + request_.context.string() + " is not a directory");
+    ignore_ = DockerIgnore::load(request_.context, request_.dockerfile);
+
+    // Global ARGs: a --build-arg wins over the default.
+    StageState scope;
+    for (const char* name : {"BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
+                             "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"})
+        scope.args[name] = platform_arg_value(name, platform_.str());
+    for (size_t i : df_.global_instructions) {
+        const Instruction& ins = df_.instructions[i];
+        if (ins.kind != InstructionKind::Arg) continue;
+        for (const auto& kv : ins.pairs) {
+            if (auto given = request_.build_args.find(kv.key); given != request_.build_args.end())
+                scope.args[kv.key] = given->second;
+            else if (kv.value)
+                scope.args[kv.key] = expand(scope, *kv.value, ins);
+        }
+    }
+    globals_ = scope.args;
+
+    size_t target = target_stage();
+    std::set<size_t> needed = needed_stages(target);
+    if (request_.base_image) {
+        StageModel model(df_);
+        replaced_stage_ = model.root(target);
+    }
+    stages_.assign(df_.stages.size(), std::nullopt);
+    for (size_t s : needed) steps_ += 1 + df_.stages[s].instructions.size();
+    fs::create_directories(work_);
+    for (size_t s : needed) run_stage(s);
+    return assemble(*stages_[target]);
+}
+
+}  // namespace
+
+BuiltImage build_image(const BuildRequest& request) {
+    Executor executor(request);
+    return executor.run();
+}
+
+void write_oci_layout(const BuiltImage& image, const oci::BlobStore& store, const fs::path& dir,
+                      const std::string& tag) {
+    auto layout = oci::ImageLayout::create(dir);
+    for (const auto& l : image.layers) layout.blobs().import_from(store, l.digest);
+    layout.blobs().import_from(store, image.config.digest);
+    layout.blobs().import_from(store, image.manifest_descriptor.digest);
+    oci::Descriptor d = image.manifest_descriptor;
+    d.annotations[oci::kAnnotationRefName] = tag;
+    layout.add_manifest(d);
+}
+
+oci::Digest push_image(const BuiltImage& image, const oci::BlobStore& store,
+                       registry::RegistryClient& client, const oci::Reference& ref) {
+    for (const auto& l : image.layers) client.push_blob(ref, l, store);
+    client.push_blob(ref, image.config, store);
+    return client.push_manifest(ref, ref.digest.empty() ? ref.tag : ref.digest, image.manifest,
+                                oci::kMediaTypeImageManifest);
+}
+
+}  // namespace envbuilder::build

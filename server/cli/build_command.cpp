@@ -1,0 +1,370 @@
+#include "cli/build_command.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include "build/build.h"
+#include "cli/registry_options.h"
+#include "devcontainer/devcontainer.h"
+#include "registry/image_pull.h"
+
+namespace envbuilder::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: envbuilder build [--workspace DIR] --image REF [options]\n"
+    "  --workspace DIR          the folder with .devcontainer/devcontainer.json or "
+    ".devcontainer.json\n"
+    "                           (default: the current directory)\n"
+    "  --devcontainer PATH      use this devcontainer.json\n"
+    "  --dockerfile PATH        build this Dockerfile instead of a devcontainer's\n"
+    "  --context DIR            the build context (default: the devcontainer's, or the "
+    "Dockerfile's folder)\n"
+    "  --image REF              where to push the result (repeatable: every tag is pushed)\n"
+    "  --base-image REF         replace the image the final stage is built on (no file is "
+    "changed)\n"
+    "  --build-arg NAME=VALUE   set a build argument (repeatable; wins over build.args)\n"
+    "  --target STAGE           build this stage (default: build.target, else the last)\n"
+    "  --no-push                do not push; write --oci-layout instead (or only fill the cache)\n"
+    "  --oci-layout DIR         also write the image as an OCI image layout\n"
+    "  --digest-file PATH       write the image manifest's digest here\n"
+    "  --no-cache               run every step, ignoring cached layers\n"
+    "  --compression gzip|zstd  layer compression (default gzip)\n"
+    "  --reproducible           timestamps from SOURCE_DATE_EPOCH (0 when unset): identical "
+    "images\n"
+    "                           from identical inputs\n";
+
+struct BuildCommand : RegistrySettings {
+    fs::path workspace = ".";
+    fs::path devcontainer, dockerfile, context, oci_layout, digest_file;
+    std::vector<std::string> images;
+    std::optional<std::string> base_image, target;
+    std::map<std::string, std::string> build_args;
+    bool push = true, no_cache = false, reproducible = false;
+    layers::Compression compression = layers::Compression::gzip;
+};
+
+std::string parse(const std::vector<std::string>& args, BuildCommand& cmd) {
+    static_cast<RegistrySettings&>(cmd) = default_registry_settings();
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (auto problem = parse_registry_option(args, i, cmd)) {
+            if (!problem->empty()) return *problem;
+            continue;
+        }
+        auto value = [&]() -> std::optional<std::string> {
+            if (i + 1 >= args.size()) return std::nullopt;
+            return args[++i];
+        };
+        std::optional<std::string> v;
+        auto need = [&](const char* what) -> std::string { return a + " needs " + what; };
+        if (a == "--workspace") {
+            if (!(v = value())) return need("a directory");
+            cmd.workspace = *v;
+        } else if (a == "--devcontainer") {
+            if (!(v = value())) return need("a path");
+            cmd.devcontainer = *v;
+        } else if (a == "--dockerfile") {
+            if (!(v = value())) return need("a path");
+            cmd.dockerfile = *v;
+        } else if (a == "--context") {
+            if (!(v = value())) return need("a directory");
+            cmd.context = *v;
+        } else if (a == "--image") {
+            if (!(v = value())) return need("an image reference");
+            cmd.images.push_back(*v);
+        } else if (a == "--base-image") {
+            if (!(v = value())) return need("an image reference");
+            cmd.base_image = *v;
+        } else if (a == "--build-arg") {
+            if (!(v = value())) return need("NAME=VALUE");
+            size_t eq = v->find('=');
+            if (eq == std::string::npos) {
+                // Docker takes the value from the environment when only a name is given.
+                const char* env = std::getenv(v->c_str());
+                if (!env)
+                    return "--build-arg " + *v + ": no value given and none in the environment";
+                cmd.build_args[*v] = env;
+            } else {
+                cmd.build_args[v->substr(0, eq)] = v->substr(eq + 1);
+            }
+        } else if (a == "--target") {
+            if (!(v = value())) return need("a stage name");
+            cmd.target = *v;
+        } else if (a == "--no-push") {
+            cmd.push = false;
+        } else if (a == "--oci-layout") {
+            if (!(v = value())) return need("a directory");
+            cmd.oci_layout = *v;
+        } else if (a == "--digest-file") {
+            if (!(v = value())) return need("a path");
+            cmd.digest_file = *v;
+        } else if (a == "--no-cache") {
+            cmd.no_cache = true;
+        } else if (a == "--reproducible") {
+            cmd.reproducible = true;
+        } else if (a == "--compression") {
+            if (!(v = value())) return need("gzip or zstd");
+            if (*v == "gzip")
+                cmd.compression = layers::Compression::gzip;
+            else if (*v == "zstd")
+                cmd.compression = layers::Compression::zstd;
+            else
+                return "--compression takes gzip or zstd, got '" + *v + "'";
+        } else {
+            return "unknown option '" + a + "'";
+        }
+    }
+    if (cmd.push && cmd.images.empty()) return "--image is required (or --no-push)";
+    return "";
+}
+
+std::vector<oci::Reference> parse_images(const std::vector<std::string>& images) {
+    std::vector<oci::Reference> refs;
+    for (const auto& image : images) {
+        auto parsed = oci::parse_reference(image);
+        if (auto* e = oci::get_error(parsed))
+            throw std::runtime_error("--image '" + image + "' at offset " +
+                                     std::to_string(e->offset) + ": " + e->message);
+        refs.push_back(std::get<oci::Reference>(parsed));
+    }
+    return refs;
+}
+
+std::string format_duration(std::chrono::milliseconds d) {
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(1) << static_cast<double>(d.count()) / 1000.0 << "s";
+    return s.str();
+}
+
+// Plain progress lines: a header per step, its output indented, and how it ended.
+std::function<void(const build::BuildEvent&)> event_printer(std::ostream& out) {
+    auto transfers = progress_printer(out);
+    return [&out, transfers](const build::BuildEvent& e) {
+        using K = build::BuildEvent::Kind;
+        std::string prefix = "[" + std::to_string(e.step) + "/" + std::to_string(e.steps) + "] ";
+        switch (e.kind) {
+            case K::step_started:
+                out << prefix << e.instruction << std::endl;
+                break;
+            case K::step_finished:
+                out << prefix << (e.cached ? "CACHED" : "done in " + format_duration(e.duration))
+                    << std::endl;
+                break;
+            case K::output:
+                out << "  | " << e.text << std::endl;
+                break;
+            case K::transfer:
+                if (e.transfer.kind == registry::TransferEvent::Kind::finished)
+                    transfers(e.transfer);
+                break;
+            case K::message:
+                out << prefix << e.text << std::endl;
+                break;
+            case K::warning:
+                out << prefix << "warning: " << e.text << std::endl;
+                break;
+        }
+    };
+}
+
+// What a workspace asks for: a Dockerfile build, or an image used as it is.
+struct Source {
+    fs::path dockerfile, context;
+    std::optional<std::string> image;
+    std::map<std::string, std::string> args;
+    std::string target;
+};
+
+Source find_source(const BuildCommand& cmd) {
+    Source source;
+    if (!cmd.dockerfile.empty()) {
+        source.dockerfile = fs::absolute(cmd.dockerfile);
+        source.context =
+            cmd.context.empty() ? source.dockerfile.parent_path() : fs::absolute(cmd.context);
+        return source;
+    }
+    fs::path config = cmd.devcontainer;
+    if (config.empty()) {
+        for (const fs::path& candidate : {cmd.workspace / ".devcontainer" / "devcontainer.json",
+                                          cmd.workspace / ".devcontainer.json"})
+            if (fs::is_regular_file(candidate)) {
+                config = candidate;
+                break;
+            }
+    }
+    if (config.empty()) {
+        for (const char* name : {"Dockerfile", "Containerfile"})
+            if (fs::is_regular_file(cmd.workspace / name)) {
+                source.dockerfile = fs::absolute(cmd.workspace / name);
+                source.context =
+                    cmd.context.empty() ? fs::absolute(cmd.workspace) : fs::absolute(cmd.context);
+                return source;
+            }
+        throw std::runtime_error(
+            cmd.workspace.string() +
+            ": no .devcontainer/devcontainer.json, .devcontainer.json or Dockerfile");
+    }
+    config = fs::absolute(config);
+    std::ifstream in(config);
+    if (!in) throw std::runtime_error("cannot read " + config.string());
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    auto analysis = devcontainer::analyze_devcontainer(SourceText(text), config);
+    for (const auto& d : analysis.diagnostics)
+        if (d.severity == Severity::Error)
+            throw std::runtime_error(
+                config.string() + ":" + std::to_string(d.range.start.line + 1) + ":" +
+                std::to_string(d.range.start.character + 1) + ": " + d.message);
+    const auto& dc = analysis.config;
+    switch (dc.image_source()) {
+        case devcontainer::ImageSource::Image:
+            source.image = dc.image->value;
+            return source;
+        case devcontainer::ImageSource::Dockerfile: {
+            auto paths = devcontainer::resolve_build_paths(dc, config);
+            if (!paths) throw std::runtime_error(config.string() + ": no Dockerfile to build");
+            source.dockerfile = paths->dockerfile;
+            source.context = cmd.context.empty() ? paths->context : fs::absolute(cmd.context);
+            if (dc.build && dc.build->value.args)
+                for (const auto& arg : dc.build->value.args->value)
+                    if (arg.value) source.args[arg.name] = *arg.value;
+            if (dc.build && dc.build->value.target) source.target = dc.build->value.target->value;
+            return source;
+        }
+        case devcontainer::ImageSource::Compose:
+            throw std::runtime_error(
+                config.string() +
+                ": dockerComposeFile configs are run by Docker Compose; build its services' "
+                "Dockerfiles with --dockerfile");
+        case devcontainer::ImageSource::None:
+            break;
+    }
+    throw std::runtime_error(config.string() +
+                             ": names no image, build.dockerfile or dockerComposeFile");
+}
+
+// The built (or pulled) image, wherever it should go.
+struct Output {
+    std::string manifest;
+    std::string media_type;
+    oci::Descriptor config;
+    std::vector<oci::Descriptor> layers;
+};
+
+}  // namespace
+
+int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    BuildCommand cmd;
+    if (std::string problem = parse(args, cmd); !problem.empty()) {
+        err << "envbuilder build: " << problem << "\n" << kUsage << kRegistryOptionsHelp;
+        return 2;
+    }
+    try {
+        std::vector<oci::Reference> targets = parse_images(cmd.images);
+        Source source = find_source(cmd);
+        cmd.options.on_transfer = nullptr;
+        oci::BlobStore store(cmd.cache_dir);
+        store.remove_abandoned_temporaries();
+        Output result;
+        std::optional<oci::Reference> origin;  // where a pulled image came from (for mounts)
+        if (source.image) {
+            // An image-based devcontainer: the image is the result, unchanged.
+            std::string image = cmd.base_image ? *cmd.base_image : *source.image;
+            if (cmd.base_image)
+                out << "--base-image: image " << *source.image << " replaced by " << image << '\n';
+            auto parsed = oci::parse_reference(image);
+            if (auto* e = oci::get_error(parsed))
+                throw std::runtime_error("image '" + image + "': " + e->message);
+            cmd.options.on_transfer = progress_printer(out);
+            registry::RegistryClient client(cmd.options);
+            auto pulled =
+                registry::pull_image(client, std::get<oci::Reference>(parsed),
+                                     cmd.platform ? *cmd.platform : oci::host_platform(), store);
+            out << "image " << pulled.ref.familiar() << " " << pulled.manifest.digest.str()
+                << " from " << pulled.manifest.source << '\n';
+            result = {pulled.manifest.body, pulled.parsed.media_type, pulled.parsed.config,
+                      pulled.parsed.layers};
+            origin = pulled.ref;
+        } else {
+            build::BuildRequest request;
+            request.dockerfile = source.dockerfile;
+            request.context = source.context;
+            request.build_args = source.args;
+            for (const auto& [k, v] : cmd.build_args) request.build_args[k] = v;
+            request.target = cmd.target ? *cmd.target : source.target;
+            request.base_image = cmd.base_image;
+            request.platform = cmd.platform;
+            request.cache_dir = cmd.cache_dir;
+            request.registry = cmd.options;
+            request.compression = cmd.compression;
+            request.no_cache = cmd.no_cache;
+            if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
+                try {
+                    request.source_date_epoch = std::stoll(epoch);
+                } catch (const std::exception&) {
+                    throw std::runtime_error(
+                        std::string("SOURCE_DATE_EPOCH must be a number of seconds, got '") +
+                        epoch + "'");
+                }
+            } else if (cmd.reproducible) {
+                request.source_date_epoch = 0;
+            }
+            request.on_event = event_printer(out);
+            out << "building " << source.dockerfile.string() << " (context "
+                << source.context.string() << ")\n";
+            build::BuiltImage built = build::build_image(request);
+            result = {built.manifest, oci::kMediaTypeImageManifest, built.config, built.layers};
+        }
+        oci::Digest digest = oci::digest_of(result.manifest);
+        store.put_bytes(result.manifest);
+        if (!cmd.oci_layout.empty()) {
+            auto layout = oci::ImageLayout::create(cmd.oci_layout);
+            for (const auto& l : result.layers) layout.blobs().import_from(store, l.digest);
+            layout.blobs().import_from(store, result.config.digest);
+            layout.blobs().import_from(store, digest);
+            std::string tag = targets.empty()
+                                  ? "latest"
+                                  : (targets[0].digest.empty() ? targets[0].tag : "latest");
+            layout.add_manifest({result.media_type,
+                                 digest,
+                                 result.manifest.size(),
+                                 {{oci::kAnnotationRefName, tag}},
+                                 {}});
+            out << "wrote OCI layout " << cmd.oci_layout.string() << " (" << tag << ")\n";
+        }
+        if (cmd.push) {
+            cmd.options.on_transfer = progress_printer(out);
+            registry::RegistryClient client(cmd.options);
+            for (const auto& ref : targets) {
+                if (origin)
+                    for (const auto& l : result.layers) client.remember_blob(*origin, l.digest);
+                for (const auto& l : result.layers) client.push_blob(ref, l, store);
+                client.push_blob(ref, result.config, store);
+                oci::Digest pushed =
+                    client.push_manifest(ref, ref.digest.empty() ? ref.tag : ref.digest,
+                                         result.manifest, result.media_type);
+                out << "pushed " << ref.str() << "@" << pushed.str() << '\n';
+            }
+        }
+        if (!cmd.digest_file.empty()) {
+            std::ofstream(cmd.digest_file) << digest.str() << '\n';
+        }
+        out << "image " << digest.str() << '\n';
+        return 0;
+    } catch (const build::BuildError& e) {
+        err << "envbuilder build: " << e.what() << '\n';
+        return 1;
+    } catch (const std::exception& e) {
+        err << "envbuilder build: " << e.what() << '\n';
+        return 1;
+    }
+}
+
+}  // namespace envbuilder::cli

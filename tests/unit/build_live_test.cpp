@@ -1,0 +1,270 @@
+// The embedded executor end to end, judged by tools we did not write: a base image made locally
+// from Debian's busybox-static (tests/support/base_images.sh) is pushed to a real registry,
+// `envbuilder build` builds a devcontainer workspace on it and pushes the result, and skopeo,
+// umoci and crun (tests/support/run_image.sh) read and run what we pushed.
+#include "live_registry.h"
+
+using namespace envbuilder;
+using namespace envbuilder::testing;
+
+namespace {
+
+const std::string kSource = ENVBUILDER_SOURCE_DIR;
+const std::string kBinary = ENVBUILDER_BINARY;
+
+// The busybox base image layout, made once per machine (byte-identical every time).
+fs::path busybox_layout() {
+    static fs::path dir;
+    if (dir.empty()) {
+        fs::path images = fs::temp_directory_path() / "envbuilder-test-images";
+        int status;
+        std::string out =
+            run("bash " + kSource + "/tests/support/base_images.sh " + images.string() + " busybox",
+                &status);
+        INFO(out);
+        REQUIRE(status == 0);
+        dir = images / "busybox";
+    }
+    return dir;
+}
+
+void write(const fs::path& path, const std::string& text) {
+    fs::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+}
+
+// The environment that gives envbuilder and skopeo the registry's CA and credentials.
+std::string env_for(const LiveRegistry& reg) {
+    return "DOCKER_CONFIG=" + reg.docker_config().parent_path().string() +
+           " ENVBUILDER_CERTS_DIR=" + (reg.dir / "certs.d").string();
+}
+
+void push_base(const LiveRegistry& reg, const std::string& repository) {
+    int status;
+    std::string out =
+        run(env_for(reg) + " " + kBinary + " push " + busybox_layout().string() + " " + reg.host +
+                "/" + repository + " --cache-dir " + (reg.dir / "push-cache").string(),
+            &status);
+    INFO(out);
+    REQUIRE(status == 0);
+}
+
+// The image config exactly as written (skopeo's --config drops Docker's extensions, such as
+// Healthcheck), read from the OCI layout the build wrote.
+json layout_config(const fs::path& layout) {
+    json index = json::parse(read_file(layout / "index.json"));
+    auto blob = [&](const std::string& digest) {
+        return json::parse(read_file(layout / "blobs" / "sha256" / digest.substr(7)));
+    };
+    json manifest = blob(index["manifests"][0]["digest"]);
+    return blob(manifest["config"]["digest"]);
+}
+
+std::string run_image(const LiveRegistry& reg, const std::string& image,
+                      const std::string& command = "") {
+    int status;
+    std::string out = run("REGISTRY_CERT_DIR=" + (reg.dir / "certs.d" / reg.host).string() +
+                              " REGISTRY_CREDS=" + kTestUser + ":" + kTestPassword + " bash " +
+                              kSource + "/tests/support/run_image.sh docker://" + reg.host + "/" +
+                              image + (command.empty() ? "" : " -- " + command),
+                          &status);
+    INFO(out);
+    CHECK(status == 0);
+    return out;
+}
+
+// A devcontainer workspace whose Dockerfile uses most instructions.
+fs::path make_workspace(const fs::path& dir, const std::string& base) {
+    write(dir / ".devcontainer/devcontainer.json", R"({
+  // JSONC, as editors write it
+  "name": "demo",
+  "build": {"dockerfile": "Dockerfile", "context": "..", "args": {"GREETING": "hi"}}
+})");
+    write(dir / ".devcontainer/Dockerfile", "ARG BASE=" + base + R"DF(
+FROM ${BASE} AS base
+ARG GREETING=hello
+ENV APP_HOME=/app
+WORKDIR $APP_HOME
+COPY --chown=app:app app/ ./
+RUN echo "$GREETING from $(id -un)" > greeting.txt && chmod 604 greeting.txt && rm -f /etc/motd-to-remove
+USER app
+RUN echo "user $(id -u) in $(pwd)" > /tmp/whoami
+LABEL org.example.name="demo" org.example.greeting=$GREETING
+EXPOSE 8080 9090/udp
+VOLUME /data
+STOPSIGNAL SIGTERM
+HEALTHCHECK --interval=30s --retries=2 CMD cat /app/greeting.txt
+CMD ["sh", "-c", "cat /app/greeting.txt /app/hello.txt /tmp/whoami"]
+)DF");
+    write(dir / ".dockerignore", "app/secret.txt\n");
+    write(dir / "app/hello.txt", "hello from the context\n");
+    write(dir / "app/secret.txt", "do not ship\n");
+    write(dir / "app/sub/nested.txt", "nested\n");
+    return dir;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "build: a devcontainer workspace on a busybox base, pushed, inspected by skopeo and run by "
+    "crun",
+    "[build-live]") {
+    if (geteuid() != 0) return;  // RUN needs root here; CI runs as root
+    LiveRegistry reg;
+    push_base(reg, "base/busybox:latest");
+    fs::path ws = make_workspace(fresh_temp_dir("workspace"), reg.host + "/base/busybox:latest");
+    fs::path cache = reg.dir / "cache";
+    std::string build = env_for(reg) + " " + kBinary + " build --workspace " + ws.string() +
+                        " --cache-dir " + cache.string() + " --reproducible --image " + reg.host +
+                        "/team/dev:1 --image " + reg.host + "/team/dev:latest --digest-file " +
+                        (reg.dir / "digest").string() + " --oci-layout " +
+                        (reg.dir / "layout").string();
+    int status;
+    std::string out = run(build, &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    CHECK(out.find("[1/") != std::string::npos);
+    std::string digest = read_file(reg.dir / "digest");
+    digest.pop_back();
+
+    // skopeo sees both tags at the digest we reported.
+    std::string inspected =
+        run("skopeo inspect" + reg.skopeo_flags("") + " docker://" + reg.host + "/team/dev:latest",
+            &status);
+    REQUIRE(status == 0);
+    CHECK(json::parse(inspected)["Digest"] == digest);
+
+    json config = layout_config(reg.dir / "layout");
+    const json& c = config["config"];
+    CHECK(c["User"] == "app");
+    CHECK(c["WorkingDir"] == "/app");
+    CHECK(std::find(c["Env"].begin(), c["Env"].end(), "APP_HOME=/app") != c["Env"].end());
+    for (const auto& e : c["Env"])
+        CHECK(e.get<std::string>().rfind("GREETING=", 0) != 0);  // ARGs stay out
+    CHECK(c["Labels"]["org.example.greeting"] == "hi");
+    CHECK(c["ExposedPorts"].contains("8080/tcp"));
+    CHECK(c["ExposedPorts"].contains("9090/udp"));
+    CHECK(c["Volumes"].contains("/data"));
+    CHECK(c["StopSignal"] == "SIGTERM");
+    CHECK(c["Healthcheck"]["Test"] == json({"CMD-SHELL", "cat /app/greeting.txt"}));
+    CHECK(c["Healthcheck"]["Interval"] == 30000000000LL);
+    CHECK(c["Cmd"] == json({"sh", "-c", "cat /app/greeting.txt /app/hello.txt /tmp/whoami"}));
+    // One history entry per instruction after the base's, layers only where files changed.
+    size_t layered = 0;
+    for (const auto& h : config["history"])
+        if (!h.value("empty_layer", false)) ++layered;
+    CHECK(layered == config["rootfs"]["diff_ids"].size());
+    CHECK(config["history"].back()["created_by"] ==
+          "CMD [\"sh\",\"-c\",\"cat /app/greeting.txt /app/hello.txt /tmp/whoami\"]");
+
+    // crun runs it, and it prints what the Dockerfile says.
+    std::string ran = run_image(reg, "team/dev:1");
+    CHECK(ran.find("hi from root") != std::string::npos);
+    CHECK(ran.find("hello from the context") != std::string::npos);
+    CHECK(ran.find("user 1000 in /app") != std::string::npos);
+    std::string listing = run_image(reg, "team/dev:1", "ls -ln /app /app/sub");
+    CHECK(listing.find("hello.txt") != std::string::npos);
+    CHECK(listing.find("nested.txt") != std::string::npos);
+    CHECK(listing.find("secret.txt") == std::string::npos);  // .dockerignore'd
+    CHECK(listing.find("-rw----r--    1 0        0") !=
+          std::string::npos);  // greeting.txt: root, 604
+
+    // Warm rebuild: nothing runs, and the image is byte-identical.
+    out = run(build, &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    CHECK(out.find("  | ") == std::string::npos);  // no RUN printed anything
+    CHECK(out.find("CACHED") != std::string::npos);
+    std::string again = read_file(reg.dir / "digest");
+    again.pop_back();
+    CHECK(again == digest);
+
+    // One context file changes: its COPY and the steps after it run again.
+    write(ws / "app/hello.txt", "hello again\n");
+    out = run(build, &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    CHECK(out.find("[5/") != std::string::npos);
+    std::string changed = read_file(reg.dir / "digest");
+    CHECK(changed != digest + "\n");
+    CHECK(run_image(reg, "team/dev:1").find("hello again") != std::string::npos);
+
+    // skopeo reads the OCI layout we wrote, too.
+    run("skopeo inspect oci:" + (reg.dir / "layout").string() + ":1", &status);
+    CHECK(status == 0);
+    fs::remove_all(ws);
+}
+
+TEST_CASE("build: a failing RUN names its line, exit status and last output; nothing is pushed",
+          "[build-live]") {
+    if (geteuid() != 0) return;
+    LiveRegistry reg;
+    push_base(reg, "base/busybox:latest");
+    fs::path ws = fresh_temp_dir("failing");
+    write(ws / "Dockerfile", "FROM " + reg.host +
+                                 "/base/busybox:latest\nRUN echo fine\nRUN echo about to fail && "
+                                 "\\\n    exit 7\nRUN echo never\n");
+    int status;
+    std::string out =
+        run(env_for(reg) + " " + kBinary + " build --workspace " + ws.string() + " --cache-dir " +
+                (reg.dir / "cache").string() + " --image " + reg.host + "/team/broken:1",
+            &status);
+    INFO(out);
+    CHECK(status == 1);
+    CHECK(out.find("Dockerfile:3: RUN failed with exit code 7") != std::string::npos);
+    CHECK(out.find("about to fail") != std::string::npos);
+    CHECK(out.find("never") == std::string::npos);
+    run("skopeo inspect" + reg.skopeo_flags("") + " docker://" + reg.host + "/team/broken:1",
+        &status);
+    CHECK(status != 0);
+
+    // A COPY source that is a symbolic link out of the context is refused.
+    write(ws / "Dockerfile", "FROM " + reg.host + "/base/busybox:latest\nCOPY shadow /stolen\n");
+    fs::create_symlink("/etc/shadow", ws / "shadow");
+    out = run(env_for(reg) + " " + kBinary + " build --workspace " + ws.string() +
+                  " --no-push --cache-dir " + (reg.dir / "cache").string(),
+              &status);
+    INFO(out);
+    CHECK(status == 1);
+    CHECK(out.find("Dockerfile:2: COPY: COPY source 'shadow' is a symbolic link to '/etc/shadow', "
+                   "which is outside the build context") != std::string::npos);
+    fs::remove_all(ws);
+}
+
+TEST_CASE(
+    "build: the seed's flow: --base-image through a mirror while the origin is down, pushed "
+    "elsewhere, run",
+    "[build-live]") {
+    if (geteuid() != 0) return;
+    LiveRegistry mirror(RegistrySetup::plain_http());
+    LiveRegistry destination;
+    // The origin: a registry that is down. Its base image exists only on the mirror.
+    const std::string origin = "127.0.0.1:" + std::to_string(free_port());
+    int status;
+    std::string out = run(std::string(kBinary) + " push " + busybox_layout().string() + " " +
+                              mirror.host + "/base/busybox:stable --insecure-registry " +
+                              mirror.host + " --cache-dir " + (mirror.dir / "cache").string(),
+                          &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    fs::path ws = fresh_temp_dir("seed");
+    write(ws / ".devcontainer/devcontainer.json", R"({"build": {"dockerfile": "Dockerfile"}})");
+    write(ws / ".devcontainer/Dockerfile",
+          "FROM mcr.example.invalid/devcontainers/base:bookworm\nRUN echo built-by-envbuilder > "
+          "/built\nCMD [\"cat\", \"/built\"]\n");
+    out = run(env_for(destination) + " " + kBinary + " build --workspace " + ws.string() +
+                  " --base-image " + origin + "/base/busybox:stable --registry-mirror " + origin +
+                  "=http://" + mirror.host + " --insecure-registry " + mirror.host + " --image " +
+                  destination.host + "/seed/result:1 --cache-dir " +
+                  (destination.dir / "cache").string(),
+              &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    CHECK(out.find("line 1: FROM mcr.example.invalid/devcontainers/base:bookworm replaced by " +
+                   origin + "/base/busybox:stable") != std::string::npos);
+    CHECK(out.find("from http://" + mirror.host) != std::string::npos);
+    CHECK(read_file(ws / ".devcontainer/Dockerfile").find("mcr.example.invalid") !=
+          std::string::npos);  // untouched
+    CHECK(run_image(destination, "seed/result:1").find("built-by-envbuilder") != std::string::npos);
+    fs::remove_all(ws);
+}
