@@ -150,6 +150,7 @@ struct TarEntry {
     std::string symlink;   // target, for AE_IFLNK
     std::string hardlink;  // when set, a hard link to this name
     unsigned rdev_major = 0, rdev_minor = 0;
+    la_int64_t uid = 0, gid = 0;
 };
 
 TarEntry tar_file(std::string name, std::string content = {}) {
@@ -203,6 +204,8 @@ void make_tar(const fs::path& out, const std::vector<TarEntry>& entries) {
         if (!e.hardlink.empty()) archive_entry_set_hardlink(entry, e.hardlink.c_str());
         archive_entry_set_rdevmajor(entry, e.rdev_major);
         archive_entry_set_rdevminor(entry, e.rdev_minor);
+        archive_entry_set_uid(entry, e.uid);
+        archive_entry_set_gid(entry, e.gid);
         archive_entry_set_size(entry, e.type == AE_IFREG && e.hardlink.empty()
                                           ? static_cast<la_int64_t>(e.content.size())
                                           : 0);
@@ -609,11 +612,14 @@ TEST_CASE("layers: symlinks in the layer resolve inside the root", "[layers]") {
     if (fs::exists("/etc/owned")) fs::remove("/etc/owned");  // never, but do not leave it
 }
 
-TEST_CASE("layers: device nodes need privileges, else they are skipped with a warning",
+TEST_CASE("layers: without privileges, devices are skipped with a warning and owners kept",
           "[layers]") {
     TempDir dir("devices");
+    TarEntry owned = tar_file("home/owned", "x");
+    owned.uid = 1234;
+    owned.gid = 5678;
     make_tar(dir / "layer.tar", {tar_dir("dev/", 0755), tar_node("dev/null", AE_IFCHR, 1, 3),
-                                 tar_node("dev/pipe", AE_IFIFO)});
+                                 tar_node("dev/pipe", AE_IFIFO), owned});
     fs::create_directories(dir / "unprivileged");
     fs::create_directories(dir / "privileged");
     ApplyOptions unprivileged;
@@ -623,6 +629,10 @@ TEST_CASE("layers: device nodes need privileges, else they are skipped with a wa
     CHECK_THAT(skipped.warnings[0], Catch::Contains("dev/null") && Catch::Contains("device"));
     CHECK(!fs::exists(dir / "unprivileged/dev/null"));
     CHECK(fs::is_fifo(dir / "unprivileged/dev/pipe"));
+    struct stat owner {};
+    REQUIRE(::lstat((dir / "unprivileged/home/owned").c_str(), &owner) == 0);
+    CHECK(owner.st_uid == ::geteuid());
+    CHECK(owner.st_gid == ::getegid());
 
     if (::geteuid() != 0) return;
     ApplyResult made = apply_layer(dir / "layer.tar", dir / "privileged");
@@ -631,6 +641,9 @@ TEST_CASE("layers: device nodes need privileges, else they are skipped with a wa
     REQUIRE(::lstat((dir / "privileged/dev/null").c_str(), &st) == 0);
     CHECK(S_ISCHR(st.st_mode));
     CHECK(st.st_rdev == makedev(1, 3));
+    REQUIRE(::lstat((dir / "privileged/home/owned").c_str(), &st) == 0);
+    CHECK(st.st_uid == 1234);
+    CHECK(st.st_gid == 5678);
 }
 
 TEST_CASE("layers: existing entries are replaced by type", "[layers]") {
