@@ -48,6 +48,11 @@ timespec mtime_of(archive_entry* entry) {
     return t;
 }
 
+std::string error_of(archive* a) {
+    const char* message = archive_error_string(a);
+    return message ? message : "unknown error";
+}
+
 // Names as the archive has them. Should the locale still reject one (no C.UTF-8 on the system),
 // the UTF-8 form is the same bytes.
 std::string pathname_of(archive_entry* entry) {
@@ -120,8 +125,8 @@ ApplyResult LayerApplier::run() {
     archive_read_support_format_empty(reader.get());
     if (archive_read_open_filename(reader.get(), layer_file_.c_str(), read_block_size) !=
         ARCHIVE_OK)
-        throw LayerError("layer " + layer_file_.string() + ": cannot read it as a tar archive: " +
-                         archive_error_string(reader.get()));
+        throw LayerError("layer " + layer_file_.string() +
+                         ": cannot read it as a tar archive: " + error_of(reader.get()));
 
     for (;;) {
         archive_entry* entry = nullptr;
@@ -130,9 +135,9 @@ ApplyResult LayerApplier::run() {
         if (status == ARCHIVE_RETRY) continue;
         if (status < ARCHIVE_WARN)
             throw LayerError("layer " + layer_file_.string() +
-                             ": cannot read the next entry: " + archive_error_string(reader.get()));
+                             ": cannot read the next entry: " + error_of(reader.get()));
         const std::string name = pathname_of(entry);
-        if (status == ARCHIVE_WARN) warn(name, archive_error_string(reader.get()));
+        if (status == ARCHIVE_WARN) warn(name, error_of(reader.get()));
         ++result_.entries;
         try {
             apply_entry(reader.get(), entry, name);
@@ -222,7 +227,7 @@ void LayerApplier::make_regular_file(archive* reader, archive_entry* entry,
         if (status == ARCHIVE_EOF) break;
         if (status < ARCHIVE_WARN)
             throw LayerError("layer " + layer_file_.string() + ": entry \"" + pathname_of(entry) +
-                             "\": cannot read its content: " + archive_error_string(reader));
+                             "\": cannot read its content: " + error_of(reader));
         // Blocks come with their offset: sparse files leave holes that stay holes.
         const char* bytes = static_cast<const char*>(block);
         while (size > 0) {

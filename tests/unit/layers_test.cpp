@@ -448,6 +448,7 @@ TEST_CASE("layers: a diff written as a layer turns the old tree into the new one
 
     oci::BlobStore store(dir / "store");
     LayerBlob layer = write_layer(live, changes, store);
+    CHECK(layer.warnings.empty());
     ApplyResult applied = apply_layer(blob_path(store, layer), dir / "copy");
     CHECK(applied.warnings.empty());
     CHECK(describe_tree(dir / "copy") == describe_tree(live));
@@ -511,6 +512,10 @@ TEST_CASE("layers: compression is detected from content", "[layers]") {
         CHECK(read_file(dir / "root/a/b") == "content");
         CHECK(read_file(dir / "root/été") == "utf-8 name");
     }
+    // A layer cut short (an interrupted download) fails instead of applying half silently.
+    const std::string whole = read_file(dir / "layer2.bin");
+    write_file(dir / "truncated", whole.substr(0, whole.size() / 2));
+    CHECK_THROWS_AS(apply_layer(dir / "truncated", dir / "root"), LayerError);
     write_file(dir / "not-a-layer", "plain text, not a tar");
     CHECK_THROWS_AS(apply_layer(dir / "not-a-layer", dir / "root"), LayerError);
     CHECK_THROWS_WITH(apply_layer(dir / "missing", dir / "root"), Catch::Contains("missing"));
