@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "layers/confined_root.h"
+#include "layers/utf8_locale.h"
 
 namespace envbuilder::layers {
 
@@ -45,6 +46,27 @@ timespec mtime_of(archive_entry* entry) {
     t.tv_sec = archive_entry_mtime(entry);
     t.tv_nsec = archive_entry_mtime_is_set(entry) ? archive_entry_mtime_nsec(entry) : 0;
     return t;
+}
+
+std::string error_of(archive* a) {
+    const char* message = archive_error_string(a);
+    return message ? message : "unknown error";
+}
+
+// Names as the archive has them. Should the locale still reject one (no C.UTF-8 on the system),
+// the UTF-8 form is the same bytes.
+std::string pathname_of(archive_entry* entry) {
+    const char* name = archive_entry_pathname(entry);
+    if (!name) name = archive_entry_pathname_utf8(entry);
+    return name ? name : "";
+}
+const char* hardlink_of(archive_entry* entry) {
+    const char* name = archive_entry_hardlink(entry);
+    return name ? name : archive_entry_hardlink_utf8(entry);
+}
+const char* symlink_of(archive_entry* entry) {
+    const char* target = archive_entry_symlink(entry);
+    return target ? target : archive_entry_symlink_utf8(entry);
 }
 
 bool starts_with(std::string_view text, std::string_view prefix) {
@@ -94,6 +116,7 @@ class LayerApplier {
 };
 
 ApplyResult LayerApplier::run() {
+    ScopedUtf8Locale utf8;  // before the archive exists: it picks its charset once
     ArchiveReader reader(archive_read_new());
     if (!reader) throw LayerError("layer " + layer_file_.string() + ": out of memory");
     archive_read_support_filter_gzip(reader.get());
@@ -102,8 +125,8 @@ ApplyResult LayerApplier::run() {
     archive_read_support_format_empty(reader.get());
     if (archive_read_open_filename(reader.get(), layer_file_.c_str(), read_block_size) !=
         ARCHIVE_OK)
-        throw LayerError("layer " + layer_file_.string() + ": cannot read it as a tar archive: " +
-                         archive_error_string(reader.get()));
+        throw LayerError("layer " + layer_file_.string() +
+                         ": cannot read it as a tar archive: " + error_of(reader.get()));
 
     for (;;) {
         archive_entry* entry = nullptr;
@@ -112,10 +135,9 @@ ApplyResult LayerApplier::run() {
         if (status == ARCHIVE_RETRY) continue;
         if (status < ARCHIVE_WARN)
             throw LayerError("layer " + layer_file_.string() +
-                             ": cannot read the next entry: " + archive_error_string(reader.get()));
-        const char* raw_name = archive_entry_pathname(entry);
-        std::string name = raw_name ? raw_name : "";
-        if (status == ARCHIVE_WARN) warn(name, archive_error_string(reader.get()));
+                             ": cannot read the next entry: " + error_of(reader.get()));
+        const std::string name = pathname_of(entry);
+        if (status == ARCHIVE_WARN) warn(name, error_of(reader.get()));
         ++result_.entries;
         try {
             apply_entry(reader.get(), entry, name);
@@ -136,7 +158,7 @@ void LayerApplier::apply_entry(archive* reader, archive_entry* entry, const std:
     auto components = split_entry_name(name, &problem);
     if (!components) refuse(name, problem + "; refused");
     const mode_t type = archive_entry_filetype(entry);
-    const char* hardlink = archive_entry_hardlink(entry);
+    const char* hardlink = hardlink_of(entry);
 
     if (components->empty()) {
         // "./" as a directory is common (tar -C dir .); the root is the caller's, left as is.
@@ -204,9 +226,8 @@ void LayerApplier::make_regular_file(archive* reader, archive_entry* entry,
         int status = archive_read_data_block(reader, &block, &size, &offset);
         if (status == ARCHIVE_EOF) break;
         if (status < ARCHIVE_WARN)
-            throw LayerError("layer " + layer_file_.string() + ": entry \"" +
-                             archive_entry_pathname(entry) +
-                             "\": cannot read its content: " + archive_error_string(reader));
+            throw LayerError("layer " + layer_file_.string() + ": entry \"" + pathname_of(entry) +
+                             "\": cannot read its content: " + error_of(reader));
         // Blocks come with their offset: sparse files leave holes that stay holes.
         const char* bytes = static_cast<const char*>(block);
         while (size > 0) {
@@ -226,14 +247,14 @@ void LayerApplier::make_regular_file(archive* reader, archive_entry* entry,
         throw_errno("cannot change owner", errno);
     if (::fchmod(file.get(), archive_entry_perm(entry) & 07777) != 0)
         throw_errno("cannot change mode", errno);
-    set_xattrs(at.parent.get(), at.leaf, entry, archive_entry_pathname(entry));
+    set_xattrs(at.parent.get(), at.leaf, entry, pathname_of(entry));
     const timespec times[2] = {mtime_of(entry), mtime_of(entry)};
     if (::futimens(file.get(), times) != 0) throw_errno("cannot set times", errno);
 }
 
 void LayerApplier::make_hard_link(archive_entry* entry, const std::string& name,
                                   const ParentAndLeaf& at) {
-    const std::string target_name = archive_entry_hardlink(entry);
+    const std::string target_name = hardlink_of(entry);
     std::string problem;
     auto target = split_entry_name(target_name, &problem);
     if (!target) refuse(name, "hard link target \"" + target_name + "\": " + problem + "; refused");
@@ -263,7 +284,7 @@ void LayerApplier::make_special(archive_entry* entry, const std::string& name,
     const char* leaf = at.leaf.c_str();
     const mode_t type = archive_entry_filetype(entry);
     if (type == AE_IFLNK) {
-        const char* target = archive_entry_symlink(entry);
+        const char* target = symlink_of(entry);
         if (!target) refuse(name, "symlink without a target");
         if (::symlinkat(target, dir, leaf) != 0) throw_errno("cannot create symlink", errno);
     } else {

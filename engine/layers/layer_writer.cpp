@@ -17,6 +17,7 @@
 
 #include "layers/apply.h"
 #include "layers/confined_root.h"
+#include "layers/utf8_locale.h"
 
 namespace envbuilder::layers {
 
@@ -320,6 +321,7 @@ std::vector<Item> layer_items(const std::vector<Change>& changes) {
 
 LayerBlob write_layer(const fs::path& root, const std::vector<Change>& changes,
                       oci::BlobStore& store, const WriteOptions& options) {
+    ScopedUtf8Locale utf8;  // before the archives exist: they pick their charset once
     LayerBlob result;
     Pipeline pipeline;
     oci::BlobWriter blob(store, "sha256", std::nullopt, std::nullopt);
