@@ -55,6 +55,14 @@ int64_t now_seconds() {
         .count();
 }
 
+// The instruction as the user wrote it, flags included, continuation lines joined.
+std::string display_text(const Instruction& ins) {
+    std::string text = ins.keyword;
+    for (const auto& flag : ins.flags)
+        text += " --" + flag.name + (flag.value ? "=" + *flag.value : "");
+    return text + " " + ins.arguments;
+}
+
 std::string normalize_layer_media_type(const std::string& media_type) {
     if (media_type == oci::kDockerLayerGzip) return oci::kMediaTypeLayerGzip;
     if (media_type == "application/vnd.docker.image.rootfs.diff.tar") return oci::kMediaTypeLayer;
@@ -248,15 +256,23 @@ StageState Executor::from_image(const std::string& reference, const Instruction&
         s.cache_key = step_key("", "scratch " + platform_.str());
         return s;
     }
-    auto parsed = oci::parse_reference(reference);
-    if (auto* e = oci::get_error(parsed))
-        fail(ins, "invalid image reference '" + reference + "': " + e->message);
-    oci::Reference ref = std::get<oci::Reference>(parsed);
     try {
-        registry::PulledImage pulled = registry::pull_image(*client_, ref, platform_, store_, true);
-        message(BuildEvent::Kind::message, "manifest of " + ref.familiar() + " " +
-                                               pulled.manifest.digest.str() + " from " +
-                                               pulled.manifest.source);
+        std::optional<registry::PulledImage> from_layout =
+            registry::load_layout_image(reference, platform_, store_);
+        oci::Reference ref;
+        if (!from_layout) {
+            auto parsed = oci::parse_reference(reference);
+            if (auto* e = oci::get_error(parsed))
+                fail(ins, "invalid image reference '" + reference + "': " + e->message);
+            ref = std::get<oci::Reference>(parsed);
+        }
+        registry::PulledImage pulled =
+            from_layout ? *from_layout
+                        : registry::pull_image(*client_, ref, platform_, store_, true);
+        ref = pulled.ref;
+        message(BuildEvent::Kind::message,
+                "manifest of " + (from_layout ? reference : ref.familiar()) + " " +
+                    pulled.manifest.digest.str() + " from " + pulled.manifest.source);
         const oci::Manifest& m = pulled.parsed;
         auto config = json::parse(store_.read(m.config.digest), nullptr, false);
         if (!config.is_object()) fail(ins, reference + ": the image config is not JSON");
@@ -273,7 +289,7 @@ StageState Executor::from_image(const std::string& reference, const Instruction&
         for (auto layer : m.layers) {
             layer.media_type = normalize_layer_media_type(layer.media_type);
             s.layers.push_back(layer);
-            client_->remember_blob(ref, layer.digest);
+            if (!from_layout) client_->remember_blob(ref, layer.digest);
         }
         if (!env_value(s.image, "PATH")) set_env(s.image, "PATH", kDefaultPath);
         s.cache_key = step_key("", "image " + pulled.manifest.digest.str());
@@ -863,7 +879,7 @@ void Executor::run_stage(size_t index) {
     start.kind = BuildEvent::Kind::step_started;
     start.step = step_;
     start.steps = steps_;
-    start.instruction = from.keyword + " " + from.arguments;
+    start.instruction = display_text(from);
     start.range = from.range;
     emit(start);
 
@@ -945,7 +961,7 @@ void Executor::run_stage(size_t index) {
         e.kind = BuildEvent::Kind::step_started;
         e.step = step_;
         e.steps = steps_;
-        e.instruction = ins.keyword + " " + ins.arguments;
+        e.instruction = display_text(ins);
         e.range = ins.range;
         emit(e);
         step_cached_ = false;

@@ -47,4 +47,64 @@ PulledImage pull_image(RegistryClient& client, const oci::Reference& ref,
     return image;
 }
 
+std::optional<PulledImage> load_layout_image(const std::string& name, const oci::Platform& platform,
+                                             oci::BlobStore& store) {
+    std::string rest;
+    if (name.rfind("oci:", 0) == 0)
+        rest = name.substr(4);
+    else if (name.rfind("oci-layout://", 0) == 0)
+        rest = name.substr(13);
+    else
+        return std::nullopt;
+    std::string dir = rest, tag;
+    size_t slash = rest.rfind('/');
+    if (size_t colon = rest.rfind(':');
+        colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+        dir = rest.substr(0, colon);
+        tag = rest.substr(colon + 1);
+    }
+    auto layout = oci::ImageLayout::open(dir);
+    std::optional<oci::Descriptor> top;
+    if (!tag.empty())
+        top = layout.find(tag);
+    else if (layout.manifests().size() == 1)
+        top = layout.manifests().front();
+    if (!top)
+        throw std::runtime_error(name + ": the layout has " +
+                                 std::to_string(layout.manifests().size()) +
+                                 " images and none is named '" + tag + "'");
+    PulledImage image;
+    image.ref.registry = "oci-layout";
+    image.ref.repository = dir;
+    image.ref.tag = tag.empty() ? "latest" : tag;
+    auto read = [&](const oci::Descriptor& d) {
+        FetchedManifest m{layout.blobs().read(d.digest), d.media_type, d.digest,
+                          "oci-layout " + dir};
+        store.import_from(layout.blobs(), d.digest);
+        return m;
+    };
+    image.manifest = read(*top);
+    auto doc = oci::parse_manifest_document(image.manifest.body, image.manifest.media_type);
+    if (auto* index = std::get_if<oci::Index>(&doc)) {
+        std::string problem;
+        auto chosen = oci::select_platform(*index, platform, &problem);
+        if (!chosen) throw std::runtime_error(name + ": " + problem);
+        image.index_source = image.manifest.source;
+        image.manifest = read(*chosen);
+        doc = oci::parse_manifest_document(image.manifest.body, image.manifest.media_type);
+    }
+    if (auto* error = std::get_if<oci::ManifestError>(&doc))
+        throw std::runtime_error(name + ": " + error->message);
+    image.parsed = std::get<oci::Manifest>(doc);
+    if (image.parsed.media_type.empty()) image.parsed.media_type = image.manifest.media_type;
+    store.import_from(layout.blobs(), image.parsed.config.digest);
+    for (const auto& layer : image.parsed.layers) {
+        if (!layout.blobs().has(layer.digest))
+            throw std::runtime_error(name + ": layer " + layer.digest.str() +
+                                     " is missing from the layout");
+        store.import_from(layout.blobs(), layer.digest);
+    }
+    return image;
+}
+
 }  // namespace envbuilder::registry

@@ -26,4 +26,10 @@ PulledImage pull_image(RegistryClient& client, const oci::Reference& ref,
 FetchedManifest fetch_manifest(RegistryClient& client, const oci::Reference& ref,
                                const std::string& tag_or_digest, oci::BlobStore& store);
 
+// An image from an OCI image layout on disk, named "oci:DIR[:TAG]" or "oci-layout://DIR[:TAG]"
+// (the tag defaults to the layout's only image): its blobs are brought into `store` (linked where
+// possible, verified otherwise). nullopt when `name` is not such a reference.
+std::optional<PulledImage> load_layout_image(const std::string& name, const oci::Platform& platform,
+                                             oci::BlobStore& store);
+
 }  // namespace envbuilder::registry

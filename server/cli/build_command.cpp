@@ -279,19 +279,26 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
             std::string image = cmd.base_image ? *cmd.base_image : *source.image;
             if (cmd.base_image)
                 out << "--base-image: image " << *source.image << " replaced by " << image << '\n';
-            auto parsed = oci::parse_reference(image);
-            if (auto* e = oci::get_error(parsed))
-                throw std::runtime_error("image '" + image + "': " + e->message);
-            cmd.options.on_transfer = progress_printer(out);
-            registry::RegistryClient client(cmd.options);
-            auto pulled =
-                registry::pull_image(client, std::get<oci::Reference>(parsed),
-                                     cmd.platform ? *cmd.platform : oci::host_platform(), store);
+            const oci::Platform platform = cmd.platform ? *cmd.platform : oci::host_platform();
+            std::optional<registry::PulledImage> local =
+                registry::load_layout_image(image, platform, store);
+            registry::PulledImage pulled;
+            if (local) {
+                pulled = *local;
+            } else {
+                auto parsed = oci::parse_reference(image);
+                if (auto* e = oci::get_error(parsed))
+                    throw std::runtime_error("image '" + image + "': " + e->message);
+                cmd.options.on_transfer = progress_printer(out);
+                registry::RegistryClient client(cmd.options);
+                pulled =
+                    registry::pull_image(client, std::get<oci::Reference>(parsed), platform, store);
+                origin = pulled.ref;
+            }
             out << "image " << pulled.ref.familiar() << " " << pulled.manifest.digest.str()
                 << " from " << pulled.manifest.source << '\n';
             result = {pulled.manifest.body, pulled.parsed.media_type, pulled.parsed.config,
                       pulled.parsed.layers};
-            origin = pulled.ref;
         } else {
             build::BuildRequest request;
             request.dockerfile = source.dockerfile;

@@ -268,3 +268,34 @@ TEST_CASE(
     CHECK(run_image(destination, "seed/result:1").find("built-by-envbuilder") != std::string::npos);
     fs::remove_all(ws);
 }
+
+TEST_CASE("build: FROM an OCI layout on disk, and an image devcontainer passed through unchanged",
+          "[build-live]") {
+    if (geteuid() != 0) return;
+    fs::path ws = fresh_temp_dir("layout-base");
+    const std::string base = "oci:" + busybox_layout().string() + ":latest";
+    write(ws / "Dockerfile", "FROM " + base + "\nRUN echo from-layout > /marker\n");
+    int status;
+    std::string out = run(std::string(kBinary) + " build --workspace " + ws.string() +
+                              " --no-push --oci-layout " + (ws / "out").string() + " --cache-dir " +
+                              (ws / "cache").string(),
+                          &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    CHECK(out.find("from oci-layout " + busybox_layout().string()) != std::string::npos);
+    json config = layout_config(ws / "out");
+    CHECK(config["rootfs"]["diff_ids"].size() == 2);
+
+    // `"image"` configs: the image is the result, byte for byte.
+    fs::remove(ws / "Dockerfile");
+    write(ws / ".devcontainer.json", "{\"image\": \"" + base + "\"}");
+    out = run(std::string(kBinary) + " build --workspace " + ws.string() +
+                  " --no-push --digest-file " + (ws / "digest").string() + " --cache-dir " +
+                  (ws / "cache").string(),
+              &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    json index = json::parse(read_file(busybox_layout() / "index.json"));
+    CHECK(read_file(ws / "digest") == index["manifests"][0]["digest"].get<std::string>() + "\n");
+    fs::remove_all(ws);
+}
