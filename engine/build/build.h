@@ -51,6 +51,9 @@ struct BuildRequest {
     // images from identical inputs.
     std::optional<int64_t> source_date_epoch;
     bool no_cache = false;
+    // RUN --mount=type=secret sources by id: files read at RUN time, never stored in a layer or
+    // in the cache key.
+    std::map<std::string, std::filesystem::path> secrets;
     std::function<void(const BuildEvent&)> on_event;
     std::shared_ptr<std::atomic<bool>> cancel;
 };

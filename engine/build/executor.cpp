@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/rules/instruction_checks.h"
 #include "analysis/stage_model.h"
 #include "build/build.h"
 #include "build/copy.h"
@@ -199,6 +200,10 @@ class Executor {
                     const std::string& created_by, const std::function<void()>& act);
     std::vector<std::string> run_environment(const StageState& s) const;
     void run_instruction(StageState& s, const Instruction& ins);
+    // RUN --mount flags as sandbox mounts; `definition` gets what of them belongs in the cache key.
+    std::vector<SandboxMount> run_mounts(StageState& s, const Instruction& ins,
+                                         std::string& definition,
+                                         std::vector<std::string>& secret_env);
     void copy_instruction(StageState& s, const Instruction& ins);
     void workdir_instruction(StageState& s, const Instruction& ins);
     std::vector<std::string> shell_of(const StageState& s) const;
@@ -416,11 +421,14 @@ void Executor::run_instruction(StageState& s, const Instruction& ins) {
     } else {
         argv = command_of(s, ins);
     }
-    for (const auto& flag : ins.flags)
-        if (flag.name == "mount" || flag.name == "security")
-            fail(ins,
-                 "--" + flag.name +
-                     " is not supported by this builder yet; remove it or build with BuildKit");
+    std::string mount_definition;
+    std::vector<std::string> secret_env;
+    std::vector<SandboxMount> mounts = run_mounts(s, ins, mount_definition, secret_env);
+    if (const auto* security = ins.flag("security");
+        security && security->value.value_or("") != "sandbox")
+        fail(ins, "--security=" + security->value.value_or("") +
+                      " needs a privileged build, which this builder does not run; only sandbox is "
+                      "allowed");
     bool no_network = false;
     if (const auto* network = ins.flag("network")) {
         std::string value = network->value.value_or("");
@@ -434,9 +442,8 @@ void Executor::run_instruction(StageState& s, const Instruction& ins) {
     std::vector<std::string> env = run_environment(s);
     std::string definition = "RUN " + json(argv).dump() + " env=" + json(env).dump() +
                              " user=" + user + " workdir=" + workdir +
-                             (no_network ? " network=none" : "");
-    std::string created_by =
-        "RUN " + (ins.is_exec_form() ? json(argv).dump() : json(argv).dump()) + " # buildkit";
+                             (no_network ? " network=none" : "") + mount_definition;
+    std::string created_by = "RUN " + json(argv).dump() + " # buildkit";
     if (!ins.is_exec_form()) {
         created_by = "RUN";
         for (const auto& a : argv) created_by += " " + a;
@@ -447,8 +454,10 @@ void Executor::run_instruction(StageState& s, const Instruction& ins) {
         spec.root = s.root;
         spec.argv = argv;
         spec.env = env;
+        spec.env.insert(spec.env.end(), secret_env.begin(), secret_env.end());
         spec.workdir = workdir.empty() ? "/" : workdir;
         spec.isolate_network = no_network;
+        spec.mounts = mounts;
         try {
             if (!user.empty()) {
                 UserIds ids = resolve_user(s.root, user);
@@ -486,6 +495,149 @@ void Executor::run_instruction(StageState& s, const Instruction& ins) {
                              ins.range, result.exit_code);
         }
     });
+}
+
+std::vector<SandboxMount> Executor::run_mounts(StageState& s, const Instruction& ins,
+                                               std::string& definition,
+                                               std::vector<std::string>& secret_env) {
+    std::vector<SandboxMount> mounts;
+    for (const auto& flag : ins.flags) {
+        if (flag.name != "mount") continue;
+        std::string value = expand(s, flag.value.value_or(""), ins);
+        auto csv = rules::instruction_checks::split_csv(value);
+        if (csv.error) fail(ins, "--mount=" + value + ": " + *csv.error);
+        std::map<std::string, std::string> fields;
+        for (const auto& field : csv.fields) {
+            size_t eq = field.text.find('=');
+            std::string key = field.text.substr(0, eq);
+            for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            fields[key] = eq == std::string::npos ? "true" : field.text.substr(eq + 1);
+        }
+        auto get = [&](std::initializer_list<const char*> keys, const std::string& fallback = "") {
+            for (const char* k : keys)
+                if (auto it = fields.find(k); it != fields.end()) return it->second;
+            return fallback;
+        };
+        auto flag_set = [&](std::initializer_list<const char*> keys) {
+            std::string v = get(keys, "false");
+            return v == "true" || v == "1" || v == "t" || v == "T" || v == "TRUE" || v == "True";
+        };
+        std::string type = get({"type"}, "bind");
+        std::string target = get({"target", "dst", "destination"});
+        if (!target.empty() && target[0] != '/') {
+            std::string workdir = s.image["config"].value("WorkingDir", "/");
+            target = (fs::path(workdir.empty() ? "/" : workdir) / target).string();
+        }
+        SandboxMount m;
+        m.target = target;
+        if (type == "cache") {
+            if (target.empty()) fail(ins, "--mount=type=cache needs a target");
+            std::string id = get({"id"}, target);
+            // One directory per cache id, shared by every build that uses this cache directory.
+            fs::path dir = request_.cache_dir / "run-cache" / oci::digest_of(id).hex.substr(0, 32);
+            if (!fs::exists(dir)) {
+                fs::create_directories(dir);
+                uint32_t uid = 0, gid = 0, mode = 0755;
+                try {
+                    uid = static_cast<uint32_t>(std::stoul(get({"uid"}, "0")));
+                    gid = static_cast<uint32_t>(std::stoul(get({"gid"}, "0")));
+                    mode = static_cast<uint32_t>(std::stoul(get({"mode"}, "0755"), nullptr, 8));
+                } catch (const std::exception&) {
+                    fail(ins, "--mount=type=cache: uid, gid and mode must be numbers");
+                }
+                ::chown(dir.c_str(), uid, gid);
+                ::chmod(dir.c_str(), mode);
+            }
+            m.source = dir;
+            m.readonly = flag_set({"ro", "readonly"});
+            definition += " mount=cache:" + id + ":" + target;
+        } else if (type == "tmpfs") {
+            if (target.empty()) fail(ins, "--mount=type=tmpfs needs a target");
+            m.kind = SandboxMount::Kind::tmpfs;
+            m.tmpfs_options = "mode=1777";
+            if (std::string size = get({"size"}); !size.empty()) m.tmpfs_options += ",size=" + size;
+            definition += " mount=tmpfs:" + target;
+        } else if (type == "bind") {
+            if (target.empty()) fail(ins, "--mount=type=bind needs a target");
+            std::string from = get({"from"});
+            std::string source = get({"source", "src"}, "/");
+            fs::path source_root = request_.context;
+            std::string source_key;
+            if (!from.empty()) {
+                StageState* other = nullptr;
+                if (auto stage = df_.find_stage(from); stage && stages_[*stage])
+                    other = &*stages_[*stage];
+                if (!other) {
+                    if (!images_.count(from)) images_[from] = from_image(from, ins);
+                    other = &images_[from];
+                }
+                materialize(*other);
+                source_root = other->root;
+                source_key = other->cache_key;
+                m.source = resolve_in_root(source_root, source);
+            } else {
+                // From the context: confined to it, and its content is part of the cache key.
+                CopySpec probe;
+                probe.source_root = request_.context;
+                probe.ignore = ignore_ ? &*ignore_ : nullptr;
+                probe.sources = {source};
+                probe.destination = "/probe/";
+                try {
+                    source_key = copy_inputs_digest(probe);
+                } catch (const std::exception& e) {
+                    fail(ins, "--mount=type=bind: " + std::string(e.what()));
+                }
+                m.source = resolve_in_root(request_.context, source);
+            }
+            if (!fs::exists(m.source))
+                fail(ins, "--mount=type=bind: source '" + source + "' not found");
+            bool writable = flag_set({"rw", "readwrite"});
+            m.readonly = !writable;
+            if (writable) {
+                // Writes to a rw bind are thrown away after the step: the step gets a copy.
+                static int copies = 0;
+                fs::path copy = work_ / ("bind-" + std::to_string(copies++));
+                std::error_code ec;
+                fs::copy(m.source, copy,
+                         fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+                if (ec)
+                    fail(ins, "--mount=type=bind: cannot copy '" + source + "': " + ec.message());
+                m.source = copy;
+            }
+            definition +=
+                " mount=bind:" + source + ":" + target + ":" + source_key + (writable ? ":rw" : "");
+        } else if (type == "secret") {
+            std::string id = get({"id"});
+            if (id.empty()) id = fs::path(target).filename().string();
+            if (id.empty()) fail(ins, "--mount=type=secret needs an id or a target");
+            auto secret = request_.secrets.find(id);
+            if (secret == request_.secrets.end()) {
+                if (flag_set({"required"}))
+                    fail(ins, "secret '" + id + "' is required; pass it with --secret id=" + id +
+                                  ",src=FILE");
+                continue;  // an optional secret that was not given is simply absent, as in BuildKit
+            }
+            if (std::string env = get({"env"}); !env.empty()) {
+                std::ifstream in(secret->second, std::ios::binary);
+                secret_env.push_back(env + "=" +
+                                     std::string((std::istreambuf_iterator<char>(in)), {}));
+                if (target.empty()) continue;
+            }
+            m.target = target.empty() ? "/run/secrets/" + id : target;
+            m.source = secret->second;
+            m.readonly = true;
+            // Secrets are not part of the key: a changed secret does not rebuild (as in BuildKit).
+            definition += " mount=secret:" + id + ":" + m.target;
+        } else if (type == "ssh") {
+            fail(ins,
+                 "--mount=type=ssh needs an SSH agent forwarded into the build, which this builder "
+                 "does not do");
+        } else {
+            fail(ins, "--mount: unknown type '" + type + "' (bind, cache, tmpfs, secret or ssh)");
+        }
+        mounts.push_back(std::move(m));
+    }
+    return mounts;
 }
 
 void Executor::copy_instruction(StageState& s, const Instruction& ins) {

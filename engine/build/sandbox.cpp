@@ -1,5 +1,7 @@
 #include "build/sandbox.h"
 
+#include "build/root_paths.h"
+
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
@@ -31,6 +33,11 @@ struct ChildPlan {
     std::string resolv_source, hosts_source;
     std::vector<std::pair<std::string, std::string>> device_binds;  // host device -> file in root
     std::vector<std::pair<std::string, std::string>> dev_links;     // target -> link in root
+    struct Mount {
+        std::string source, target, options;
+        bool tmpfs = false, readonly = false;
+    };
+    std::vector<Mount> mounts;
     std::string hostname, workdir;
     uint32_t uid = 0, gid = 0;
     std::vector<gid_t> groups;
@@ -85,6 +92,19 @@ int child_main(void* arg) {
     if (!p->hosts_source.empty() &&
         ::mount(p->hosts_source.c_str(), p->hosts_target.c_str(), nullptr, MS_BIND, nullptr) != 0)
         child_fail(out, "binding /etc/hosts", 125);
+    for (const auto& m : p->mounts) {
+        if (m.tmpfs) {
+            if (::mount("tmpfs", m.target.c_str(), "tmpfs", MS_NOSUID | MS_NODEV,
+                        m.options.c_str()) != 0)
+                child_fail(out, m.target.c_str(), 125);
+            continue;
+        }
+        if (::mount(m.source.c_str(), m.target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
+            child_fail(out, m.source.c_str(), 125);
+        if (m.readonly && ::mount(nullptr, m.target.c_str(), nullptr,
+                                  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, nullptr) != 0)
+            child_fail(out, m.target.c_str(), 125);
+    }
     ::sethostname(p->hostname.c_str(), p->hostname.size());
 
     // Into the root: pivot_root(".", ".") stacks the old root on top, and detaching it leaves the
@@ -222,6 +242,24 @@ SandboxResult run_in_sandbox(const SandboxSpec& spec) {
     if (!plan.hosts_source.empty()) mount_points.file("etc/hosts");
     plan.resolv_target = (root / "etc/resolv.conf").string();
     plan.hosts_target = (root / "etc/hosts").string();
+    for (const auto& m : spec.mounts) {
+        if (m.target.empty() || m.target[0] != '/')
+            throw SandboxError("a RUN mount target must be an absolute path, got '" + m.target +
+                               "'");
+        fs::path host = resolve_in_root(root, m.target);
+        std::error_code ec;
+        bool file = m.kind == SandboxMount::Kind::bind && !fs::is_directory(m.source, ec);
+        if (file) {
+            mount_points.file(host.lexically_relative(root).string());
+        } else if (!fs::is_directory(host, ec)) {
+            fs::create_directories(host, ec);
+            if (ec)
+                throw SandboxError("cannot create the mount point " + m.target + ": " +
+                                   ec.message());
+        }
+        plan.mounts.push_back({m.source.string(), host.string(), m.tmpfs_options,
+                               m.kind == SandboxMount::Kind::tmpfs, m.readonly});
+    }
     plan.hostname = spec.hostname;
     plan.workdir = spec.workdir.empty() ? "/" : spec.workdir;
     plan.uid = spec.uid;

@@ -21,6 +21,16 @@ class SandboxError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// A RUN --mount: a host directory or file bound into the root, or a tmpfs.
+struct SandboxMount {
+    enum class Kind { bind, tmpfs };
+    Kind kind = Kind::bind;
+    std::filesystem::path source;  // bind: on the host
+    std::string target;            // absolute, inside the image
+    bool readonly = false;
+    std::string tmpfs_options;  // e.g. "size=65536k"
+};
+
 struct SandboxSpec {
     std::filesystem::path root;
     std::vector<std::string> argv;
@@ -31,6 +41,9 @@ struct SandboxSpec {
     std::vector<uint32_t> supplementary_groups;
     std::string hostname = "envbuilder";
     bool isolate_network = false;  // RUN --network=none: a network namespace with nothing in it
+    // Mounted in order. A missing target directory is created (and stays, as in BuildKit); a
+    // missing target file for a bound file is created for the step and removed after it.
+    std::vector<SandboxMount> mounts;
     // Each line the process tree writes (stdout and stderr, interleaved as written), without '\n'.
     std::function<void(std::string_view line)> on_output;
     const std::atomic<bool>* cancel = nullptr;  // set to kill the whole tree

@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
@@ -36,6 +39,8 @@ constexpr const char* kUsage =
     "  --oci-layout DIR         also write the image as an OCI image layout\n"
     "  --digest-file PATH       write the image manifest's digest here\n"
     "  --no-cache               run every step, ignoring cached layers\n"
+    "  --secret id=ID,src=FILE  a secret for RUN --mount=type=secret (also id=ID,env=VAR);\n"
+    "                           never stored in the image or the cache\n"
     "  --compression gzip|zstd  layer compression (default gzip)\n"
     "  --reproducible           timestamps from SOURCE_DATE_EPOCH (0 when unset): identical "
     "images\n"
@@ -47,6 +52,8 @@ struct BuildCommand : RegistrySettings {
     std::vector<std::string> images;
     std::optional<std::string> base_image, target;
     std::map<std::string, std::string> build_args;
+    std::map<std::string, fs::path> secrets;
+    std::vector<fs::path> secret_files;  // written from environment variables; removed at exit
     bool push = true, no_cache = false, reproducible = false;
     layers::Compression compression = layers::Compression::gzip;
 };
@@ -94,6 +101,36 @@ std::string parse(const std::vector<std::string>& args, BuildCommand& cmd) {
                 cmd.build_args[*v] = env;
             } else {
                 cmd.build_args[v->substr(0, eq)] = v->substr(eq + 1);
+            }
+        } else if (a == "--secret") {
+            if (!(v = value())) return need("id=ID,src=FILE or id=ID,env=VAR");
+            std::map<std::string, std::string> fields;
+            std::stringstream parts(*v);
+            for (std::string part; std::getline(parts, part, ',');) {
+                size_t eq = part.find('=');
+                if (eq == std::string::npos) return "--secret: '" + part + "' is not KEY=VALUE";
+                fields[part.substr(0, eq)] = part.substr(eq + 1);
+            }
+            std::string id = fields["id"];
+            if (id.empty()) return "--secret needs id=ID";
+            if (!fields["src"].empty() || !fields["source"].empty()) {
+                fs::path src = !fields["src"].empty() ? fields["src"] : fields["source"];
+                if (!fs::is_regular_file(src))
+                    return "--secret " + id + ": " + src.string() + " is not a file";
+                cmd.secrets[id] = fs::absolute(src);
+            } else if (!fields["env"].empty()) {
+                const char* secret = std::getenv(fields["env"].c_str());
+                if (!secret) return "--secret " + id + ": $" + fields["env"] + " is not set";
+                char path[] = "/dev/shm/envbuilder-secret-XXXXXX";
+                int fd = ::mkstemp(path);
+                if (fd < 0) return "--secret " + id + ": cannot hold it in /dev/shm";
+                ::fchmod(fd, 0600);
+                (void)!::write(fd, secret, std::strlen(secret));
+                ::close(fd);
+                cmd.secrets[id] = path;
+                cmd.secret_files.emplace_back(path);
+            } else {
+                return "--secret " + id + " needs src=FILE or env=VAR";
             }
         } else if (a == "--target") {
             if (!(v = value())) return need("a stage name");
@@ -262,6 +299,12 @@ struct Output {
 
 int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     BuildCommand cmd;
+    struct SecretCleanup {
+        BuildCommand& cmd;
+        ~SecretCleanup() {
+            for (const auto& f : cmd.secret_files) ::unlink(f.c_str());
+        }
+    } cleanup{cmd};
     if (std::string problem = parse(args, cmd); !problem.empty()) {
         err << "envbuilder build: " << problem << "\n" << kUsage << kRegistryOptionsHelp;
         return 2;
@@ -312,6 +355,7 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
             request.registry = cmd.options;
             request.compression = cmd.compression;
             request.no_cache = cmd.no_cache;
+            request.secrets = cmd.secrets;
             if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
                 try {
                     request.source_date_epoch = std::stoll(epoch);

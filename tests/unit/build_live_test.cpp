@@ -299,3 +299,64 @@ TEST_CASE("build: FROM an OCI layout on disk, and an image devcontainer passed t
     CHECK(read_file(ws / "digest") == index["manifests"][0]["digest"].get<std::string>() + "\n");
     fs::remove_all(ws);
 }
+
+TEST_CASE("build: RUN --mount cache, bind, tmpfs and secret; secrets never reach the image",
+          "[build-live]") {
+    if (geteuid() != 0) return;
+    fs::path ws = fresh_temp_dir("mounts");
+    write(ws / "Dockerfile", "FROM oci:" + busybox_layout().string() + ":latest\n" + R"DF(
+RUN --mount=type=cache,target=/var/cache/app,id=app-cache \
+    echo run >> /var/cache/app/runs && wc -l < /var/cache/app/runs > /cache-runs
+RUN --mount=type=bind,source=data,target=/mnt/data \
+    cat /mnt/data/input.txt > /from-bind && ! touch /mnt/data/readonly-check
+RUN --mount=type=tmpfs,target=/scratch echo temp > /scratch/t && test -f /scratch/t
+RUN --mount=type=secret,id=token --mount=type=secret,id=token,env=TOKEN \
+    test "$(cat /run/secrets/token | wc -c)" = 6 && test "$TOKEN" = "$(cat /run/secrets/token)" && echo secret-seen > /secret-ok
+)DF");
+    write(ws / "data/input.txt", "bound input\n");
+    write(ws / "token", "s3cr3t");
+    const std::string build = std::string(kBinary) + " build --workspace " + ws.string() +
+                              " --no-push --oci-layout " + (ws / "out").string() + " --cache-dir " +
+                              (ws / "cache").string() +
+                              " --secret id=token,src=" + (ws / "token").string();
+    int status;
+    std::string out = run(build, &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    // Nothing from the mounts is in a layer; the secret's content is nowhere in the image.
+    std::string layers =
+        run("for f in " + (ws / "out/blobs/sha256").string() +
+            "/*; do (zcat $f 2>/dev/null || cat $f) | tar -tvf - 2>/dev/null; done");
+    CHECK(layers.find("var/cache/app/runs") == std::string::npos);
+    CHECK(layers.find("scratch/t") == std::string::npos);
+    CHECK(layers.find("run/secrets") == std::string::npos);
+    CHECK(layers.find("mnt/data/input.txt") == std::string::npos);
+    CHECK(layers.find("secret-ok") != std::string::npos);
+    CHECK(run("grep -rl s3cr3t " + (ws / "out").string() + " || true").empty());
+    std::string listing =
+        run("for f in " + (ws / "out/blobs/sha256").string() +
+            "/*; do (zcat $f 2>/dev/null) | tar -xOf - cache-runs from-bind 2>/dev/null; done");
+    CHECK(listing.find("bound input") != std::string::npos);
+
+    // The cache directory outlives the step: a second run without the step cache sees two runs.
+    out = run(build + " --no-cache", &status);
+    REQUIRE(status == 0);
+    listing = run("for f in " + (ws / "out/blobs/sha256").string() +
+                  "/*; do (zcat $f 2>/dev/null) | tar -xOf - cache-runs 2>/dev/null; done");
+    CHECK(listing.find("2") != std::string::npos);
+
+    // A changed bind source reruns its step; a missing required secret is a clear error.
+    write(ws / "data/input.txt", "changed input\n");
+    out = run(build, &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    CHECK(out.find("[3/5] done") != std::string::npos);
+    write(ws / "Dockerfile", "FROM oci:" + busybox_layout().string() +
+                                 ":latest\nRUN --mount=type=secret,id=missing,required true\n");
+    out = run(std::string(kBinary) + " build --workspace " + ws.string() +
+                  " --no-push --cache-dir " + (ws / "cache").string(),
+              &status);
+    CHECK(status == 1);
+    CHECK(out.find("secret 'missing' is required") != std::string::npos);
+    fs::remove_all(ws);
+}
