@@ -183,7 +183,8 @@ void hash_file(oci::Digester& d, const fs::path& path) {
 void set_metadata(const fs::path& path, const struct stat& source, const CopySpec& spec,
                   bool is_link) {
     uint32_t uid = spec.owner ? spec.owner->uid : 0, gid = spec.owner ? spec.owner->gid : 0;
-    if (::lchown(path.c_str(), uid, gid) != 0 && ::geteuid() == 0)
+    // EINVAL: a user namespace without that uid mapped (a rootless build with no subuid range).
+    if (::lchown(path.c_str(), uid, gid) != 0 && ::geteuid() == 0 && errno != EINVAL)
         throw CopyError("cannot set the owner of " + path.string() + ": " + std::strerror(errno));
     if (!is_link) {
         mode_t mode = spec.mode ? *spec.mode : (source.st_mode & 07777);

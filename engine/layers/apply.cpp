@@ -88,6 +88,17 @@ class LayerApplier {
         result_.warnings.push_back("layer " + layer_file_.string() + ": entry \"" + entry +
                                    "\": " + what);
     }
+    // An owner this process cannot give (a uid outside a user namespace's mapping): the entry
+    // keeps the build's own, and the layer says so once.
+    void unrepresentable_owner(const std::string& entry, int error) {
+        if (error != EINVAL && error != EPERM) throw_errno("cannot change owner", error);
+        if (!owner_warned_)
+            warn(entry,
+                 "owner not representable in this user namespace (no subuid range); "
+                 "entries keep the build user's ownership");
+        owner_warned_ = true;
+    }
+    bool owner_warned_ = false;
 
     void apply_entry(archive* reader, archive_entry* entry, const std::string& name);
     void apply_whiteout(const std::vector<std::string>& target);
@@ -100,7 +111,7 @@ class LayerApplier {
     void make_regular_file(archive* reader, archive_entry* entry, const ParentAndLeaf& at);
     void make_hard_link(archive_entry* entry, const std::string& name, const ParentAndLeaf& at);
     void make_special(archive_entry* entry, const std::string& name, const ParentAndLeaf& at);
-    void set_owner(int dir, const std::string& leaf, archive_entry* entry) const;
+    void set_owner(int dir, const std::string& leaf, archive_entry* entry);
     void set_xattrs(int dir, const std::string& leaf, archive_entry* entry,
                     const std::string& name);
     void finish_directories();
@@ -244,7 +255,7 @@ void LayerApplier::make_regular_file(archive* reader, archive_entry* entry,
     // chown first: it clears setuid/setgid bits and file capabilities set before it.
     if (options_.privileged && ::fchown(file.get(), static_cast<uid_t>(archive_entry_uid(entry)),
                                         static_cast<gid_t>(archive_entry_gid(entry))) != 0)
-        throw_errno("cannot change owner", errno);
+        unrepresentable_owner(pathname_of(entry), errno);
     if (::fchmod(file.get(), archive_entry_perm(entry) & 07777) != 0)
         throw_errno("cannot change mode", errno);
     set_xattrs(at.parent.get(), at.leaf, entry, pathname_of(entry));
@@ -291,8 +302,12 @@ void LayerApplier::make_special(archive_entry* entry, const std::string& name,
         dev_t device = type == AE_IFIFO ? 0
                                         : makedev(archive_entry_rdevmajor(entry),
                                                   archive_entry_rdevminor(entry));
-        if (::mknodat(dir, leaf, type | 0600, device) != 0)
+        if (::mknodat(dir, leaf, type | 0600, device) != 0) {
+            // In a user namespace root may not make devices: skip, as an unprivileged apply does.
+            if (errno == EPERM && type != AE_IFIFO)
+                return warn(name, "device node skipped (not permitted here)");
             throw_errno("cannot create node", errno);
+        }
     }
     set_owner(dir, at.leaf, entry);
     // Symlinks have no mode of their own; for nodes, the leaf was just created by us, so
@@ -305,11 +320,11 @@ void LayerApplier::make_special(archive_entry* entry, const std::string& name,
         throw_errno("cannot set times", errno);
 }
 
-void LayerApplier::set_owner(int dir, const std::string& leaf, archive_entry* entry) const {
+void LayerApplier::set_owner(int dir, const std::string& leaf, archive_entry* entry) {
     if (!options_.privileged) return;
     if (::fchownat(dir, leaf.c_str(), static_cast<uid_t>(archive_entry_uid(entry)),
                    static_cast<gid_t>(archive_entry_gid(entry)), AT_SYMLINK_NOFOLLOW) != 0)
-        throw_errno("cannot change owner", errno);
+        unrepresentable_owner(pathname_of(entry), errno);
 }
 
 void LayerApplier::set_xattrs(int dir, const std::string& leaf, archive_entry* entry,

@@ -12,6 +12,7 @@
 
 #include "build/build.h"
 #include "cli/registry_options.h"
+#include "cli/user_namespace.h"
 #include "devcontainer/devcontainer.h"
 #include "registry/image_pull.h"
 
@@ -298,6 +299,12 @@ struct Output {
 }  // namespace
 
 int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (::geteuid() != 0 && !inside_build_user_namespace()) {
+        std::vector<std::string> again{"build"};
+        again.insert(again.end(), args.begin(), args.end());
+        out.flush();
+        return rerun_in_user_namespace(again, err);
+    }
     BuildCommand cmd;
     struct SecretCleanup {
         BuildCommand& cmd;

@@ -42,7 +42,8 @@ int run_lint(const std::vector<std::string>& args, std::ostream& out, std::ostre
         }
     }
     if (format != "text" && format != "json" && format != "sarif") {
-        err << "envbuilder lint: unknown format '" << format << "' (expected text, json or sarif)\n";
+        err << "envbuilder lint: unknown format '" << format
+            << "' (expected text, json or sarif)\n";
         return 2;
     }
     if (targets.empty()) {
@@ -52,9 +53,12 @@ int run_lint(const std::vector<std::string>& args, std::ostream& out, std::ostre
 
     std::vector<std::string> errors;
     auto files = lint_targets(targets, errors);
-    if (format == "json") write_json(files, out);
-    else if (format == "sarif") write_sarif(files, out);
-    else write_text(files, out);
+    if (format == "json")
+        write_json(files, out);
+    else if (format == "sarif")
+        write_sarif(files, out);
+    else
+        write_text(files, out);
     for (const auto& e : errors) err << "envbuilder lint: " << e << '\n';
     if (!errors.empty()) return 2;
     for (const auto& f : files)

@@ -15,9 +15,13 @@ using nlohmann::json;
 
 namespace {
 
-std::string display_path(const std::filesystem::path& p) { return p.generic_string(); }
+std::string display_path(const std::filesystem::path& p) {
+    return p.generic_string();
+}
 
-json position(Position p) { return {{"line", p.line}, {"character", p.character}}; }
+json position(Position p) {
+    return {{"line", p.line}, {"character", p.character}};
+}
 
 // SARIF wants a relative URI for files inside the repository (GitHub resolves it against the
 // checkout); absolute paths become file:// URIs.
@@ -27,18 +31,24 @@ std::string sarif_uri(const std::filesystem::path& p) {
     if (s.rfind("./", 0) == 0) s.erase(0, 2);
     std::string out;
     for (char c : s) {
-        if (c == ' ') out += "%20";
-        else if (c == '%') out += "%25";
-        else out.push_back(c);
+        if (c == ' ')
+            out += "%20";
+        else if (c == '%')
+            out += "%25";
+        else
+            out.push_back(c);
     }
     return out;
 }
 
 const char* sarif_level(Severity s) {
     switch (s) {
-        case Severity::Error: return "error";
-        case Severity::Warning: return "warning";
-        default: return "note";
+        case Severity::Error:
+            return "error";
+        case Severity::Warning:
+            return "warning";
+        default:
+            return "note";
     }
 }
 
@@ -47,8 +57,9 @@ const char* sarif_level(Severity s) {
 void write_text(const std::vector<LintedFile>& files, std::ostream& out) {
     for (const auto& file : files) {
         for (const auto& d : file.diagnostics) {
-            out << display_path(file.path) << ':' << d.range.start.line + 1 << ':' << d.range.start.character + 1
-                << ": " << severity_name(d.severity) << ": " << d.message << " [" << d.code << "]\n";
+            out << display_path(file.path) << ':' << d.range.start.line + 1 << ':'
+                << d.range.start.character + 1 << ": " << severity_name(d.severity) << ": "
+                << d.message << " [" << d.code << "]\n";
         }
     }
 }
@@ -57,17 +68,20 @@ void write_json(const std::vector<LintedFile>& files, std::ostream& out) {
     json all = json::array();
     for (const auto& file : files) {
         for (const auto& d : file.diagnostics) {
-            json item = {{"file", display_path(file.path)},
-                         {"range", {{"start", position(d.range.start)}, {"end", position(d.range.end)}}},
-                         {"severity", severity_name(d.severity)},
-                         {"code", d.code},
-                         {"message", d.message}};
+            json item = {
+                {"file", display_path(file.path)},
+                {"range", {{"start", position(d.range.start)}, {"end", position(d.range.end)}}},
+                {"severity", severity_name(d.severity)},
+                {"code", d.code},
+                {"message", d.message}};
             if (!d.url.empty()) item["url"] = d.url;
             if (d.fix) {
                 json edits = json::array();
                 for (const auto& e : d.fix->edits)
-                    edits.push_back({{"range", {{"start", position(e.range.start)}, {"end", position(e.range.end)}}},
-                                     {"newText", e.new_text}});
+                    edits.push_back(
+                        {{"range",
+                          {{"start", position(e.range.start)}, {"end", position(e.range.end)}}},
+                         {"newText", e.new_text}});
                 item["fix"] = {{"title", d.fix->title}, {"edits", edits}};
             }
             all.push_back(std::move(item));
@@ -86,12 +100,15 @@ void write_sarif(const std::vector<LintedFile>& files, std::ostream& out) {
             if (added) {
                 // GitHub code scanning wants a full description and help for every rule.
                 CodeInfo info = describe_code(d.code);
-                json rule = {{"id", d.code},
-                             {"shortDescription", {{"text", info.description}}},
-                             {"fullDescription", {{"text", info.description + "."}}},
-                             {"help",
-                              {{"text", info.description + (info.url.empty() ? "" : ". See " + info.url)},
-                               {"markdown", info.description + (info.url.empty() ? "" : ". [Documentation](" + info.url + ")")}}}};
+                json rule = {
+                    {"id", d.code},
+                    {"shortDescription", {{"text", info.description}}},
+                    {"fullDescription", {{"text", info.description + "."}}},
+                    {"help",
+                     {{"text", info.description + (info.url.empty() ? "" : ". See " + info.url)},
+                      {"markdown",
+                       info.description +
+                           (info.url.empty() ? "" : ". [Documentation](" + info.url + ")")}}}};
                 if (const auto* known = rules::find_rule(d.code))
                     rule["defaultConfiguration"] = {{"level", sarif_level(known->info.severity)}};
                 if (!info.url.empty()) rule["helpUri"] = info.url;
@@ -109,7 +126,8 @@ void write_sarif(const std::vector<LintedFile>& files, std::ostream& out) {
                  {"message", {{"text", d.message}}},
                  {"locations",
                   json::array({{{"physicalLocation",
-                                 {{"artifactLocation", {{"uri", sarif_uri(file.path)}}}, {"region", region}}}}})}});
+                                 {{"artifactLocation", {{"uri", sarif_uri(file.path)}}},
+                                  {"region", region}}}}})}});
         }
     }
     json sarif = {

@@ -18,7 +18,8 @@ namespace {
 bool read_file(const fs::path& path, std::string& content, std::vector<std::string>& errors) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
-        errors.push_back(path.string() + ": is a directory with no devcontainer.json or Dockerfile in it");
+        errors.push_back(path.string() +
+                         ": is a directory with no devcontainer.json or Dockerfile in it");
         return false;
     }
     std::ifstream in(path, std::ios::binary);
@@ -50,7 +51,8 @@ DocumentKind sniff(const std::string& content) {
         }
         break;
     }
-    return i < content.size() && content[i] == '{' ? DocumentKind::Devcontainer : DocumentKind::Dockerfile;
+    return i < content.size() && content[i] == '{' ? DocumentKind::Devcontainer
+                                                   : DocumentKind::Dockerfile;
 }
 
 struct Job {
@@ -64,7 +66,8 @@ struct Job {
 std::vector<fs::path> configs_in(const fs::path& dir) {
     std::vector<fs::path> found;
     std::error_code ec;
-    for (fs::path candidate : {dir / ".devcontainer" / "devcontainer.json", dir / ".devcontainer.json"})
+    for (fs::path candidate :
+         {dir / ".devcontainer" / "devcontainer.json", dir / ".devcontainer.json"})
         if (fs::is_regular_file(candidate, ec)) found.push_back(candidate);
     if (fs::is_directory(dir / ".devcontainer", ec)) {
         std::vector<fs::path> nested;
@@ -74,7 +77,8 @@ std::vector<fs::path> configs_in(const fs::path& dir) {
         std::sort(nested.begin(), nested.end());
         found.insert(found.end(), nested.begin(), nested.end());
     }
-    if (fs::is_regular_file(dir / "devcontainer.json", ec)) found.push_back(dir / "devcontainer.json");
+    if (fs::is_regular_file(dir / "devcontainer.json", ec))
+        found.push_back(dir / "devcontainer.json");
     return found;
 }
 
@@ -83,9 +87,10 @@ std::vector<fs::path> configs_in(const fs::path& dir) {
 bool looks_like_dockerfile_name(const fs::path& path) {
     std::string name = path.filename().string();
     std::string lower;
-    for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    return lower == "dockerfile" || lower == "containerfile" || lower.rfind("dockerfile.", 0) == 0 ||
-           lower.rfind("containerfile.", 0) == 0 ||
+    for (char c : name)
+        lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    return lower == "dockerfile" || lower == "containerfile" ||
+           lower.rfind("dockerfile.", 0) == 0 || lower.rfind("containerfile.", 0) == 0 ||
            (lower.size() > 11 && lower.compare(lower.size() - 11, 11, ".dockerfile") == 0);
 }
 
@@ -96,7 +101,8 @@ bool looks_like_devcontainer_path(const fs::path& path) {
     return true;  // a file named devcontainer.json is one wherever it is
 }
 
-std::vector<LintedFile> lint_targets(const std::vector<std::string>& targets, std::vector<std::string>& errors) {
+std::vector<LintedFile> lint_targets(const std::vector<std::string>& targets,
+                                     std::vector<std::string>& errors) {
     std::vector<Job> jobs;
     std::set<fs::path> queued;
     auto queue = [&](Job job) {
@@ -127,7 +133,9 @@ std::vector<LintedFile> lint_targets(const std::vector<std::string>& targets, st
                     }
                 }
                 if (!any)
-                    errors.push_back(target + ": no devcontainer.json, .devcontainer.json, Dockerfile or Containerfile in this directory");
+                    errors.push_back(target +
+                                     ": no devcontainer.json, .devcontainer.json, Dockerfile or "
+                                     "Containerfile in this directory");
             }
             for (auto& config : configs) queue({config, DocumentKind::Devcontainer, {}});
             continue;
@@ -141,7 +149,8 @@ std::vector<LintedFile> lint_targets(const std::vector<std::string>& targets, st
             job.kind = sniff(content);
         }
         if (job.kind == DocumentKind::Dockerfile) {
-            job.options.context_dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+            job.options.context_dir =
+                path.parent_path().empty() ? fs::path(".") : path.parent_path();
             job.options.dockerfile_path = path;
         }
         queue(std::move(job));
@@ -156,10 +165,13 @@ std::vector<LintedFile> lint_targets(const std::vector<std::string>& targets, st
         if (job.kind == DocumentKind::Devcontainer) {
             auto analysis = devcontainer::analyze_devcontainer(file.text, fs::absolute(job.path));
             file.diagnostics = std::move(analysis.diagnostics);
-            if (auto paths = devcontainer::resolve_build_paths(analysis.config, fs::absolute(job.path))) {
+            if (auto paths =
+                    devcontainer::resolve_build_paths(analysis.config, fs::absolute(job.path))) {
                 std::error_code ec;
                 if (fs::is_regular_file(paths->dockerfile, ec)) {
-                    Job dockerfile{fs::relative(paths->dockerfile, fs::current_path(), ec), DocumentKind::Dockerfile, {}};
+                    Job dockerfile{fs::relative(paths->dockerfile, fs::current_path(), ec),
+                                   DocumentKind::Dockerfile,
+                                   {}};
                     if (ec || dockerfile.path.empty()) dockerfile.path = paths->dockerfile;
                     dockerfile.options.context_dir = paths->context;
                     dockerfile.options.dockerfile_path = paths->dockerfile;

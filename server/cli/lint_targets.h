@@ -25,6 +25,7 @@ bool looks_like_devcontainer_path(const std::filesystem::path& path);
 
 // Lints every target. I/O problems are appended to `errors` (one message each); the files that
 // could be read are linted regardless.
-std::vector<LintedFile> lint_targets(const std::vector<std::string>& targets, std::vector<std::string>& errors);
+std::vector<LintedFile> lint_targets(const std::vector<std::string>& targets,
+                                     std::vector<std::string>& errors);
 
 }  // namespace envbuilder::cli

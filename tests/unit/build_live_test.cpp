@@ -360,3 +360,55 @@ RUN --mount=type=secret,id=token --mount=type=secret,id=token,env=TOKEN \
     CHECK(out.find("secret 'missing' is required") != std::string::npos);
     fs::remove_all(ws);
 }
+
+namespace {
+// Adds a subordinate id range for `user` to /etc/subuid and /etc/subgid for the life of the object.
+struct SubordinateIds {
+    std::string saved_uid, saved_gid;
+    explicit SubordinateIds(const std::string& user) {
+        saved_uid = read_file("/etc/subuid");
+        saved_gid = read_file("/etc/subgid");
+        std::ofstream("/etc/subuid", std::ios::app) << user << ":300000:65536\n";
+        std::ofstream("/etc/subgid", std::ios::app) << user << ":300000:65536\n";
+    }
+    ~SubordinateIds() {
+        std::ofstream("/etc/subuid", std::ios::trunc) << saved_uid;
+        std::ofstream("/etc/subgid", std::ios::trunc) << saved_gid;
+    }
+};
+}  // namespace
+
+TEST_CASE("build: rootless, in a user namespace, with and without a subordinate id range",
+          "[build-live]") {
+    if (geteuid() != 0)
+        return;  // the test needs root only to become another user and to add subuids
+    fs::path dir = fresh_temp_dir("rootless");
+    write(dir / "ws/Dockerfile",
+          "FROM oci:" + busybox_layout().string() + ":latest\n" +
+              "RUN id -u > /uid && touch /owned && chown 1000:1000 /owned\n");
+    run("chown -R 65534:65534 " + dir.string());
+    const std::string build =
+        "setpriv --reuid 65534 --regid 65534 --clear-groups env HOME=" + dir.string() + " " +
+        kBinary + " build --workspace " + (dir / "ws").string() + " --no-push --oci-layout " +
+        (dir / "out").string() + " --cache-dir " + (dir / "cache").string();
+    int status;
+    // Without a range: the build runs as root of its namespace, but a chown elsewhere fails.
+    std::string out = run(build, &status);
+    INFO(out);
+    CHECK(status == 1);
+    CHECK(out.find("no /etc/subuid and /etc/subgid range for nobody") != std::string::npos);
+    CHECK(out.find("RUN failed") != std::string::npos);
+    {
+        SubordinateIds ids("nobody");
+        out = run(build, &status);
+        INFO(out);
+        REQUIRE(status == 0);
+    }
+    std::string listing =
+        run("for f in " + (dir / "out/blobs/sha256").string() +
+            "/*; do zcat $f 2>/dev/null | tar -tvf - --numeric-owner 2>/dev/null; done");
+    INFO(listing);
+    CHECK(listing.find("1000/1000") !=
+          std::string::npos);  // /owned, written as uid 1000 in the layer
+    fs::remove_all(dir);
+}
