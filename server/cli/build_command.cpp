@@ -14,6 +14,7 @@
 #include "cli/registry_options.h"
 #include "cli/user_namespace.h"
 #include "devcontainer/devcontainer.h"
+#include "oci/docker_archive.h"
 #include "registry/image_pull.h"
 
 namespace envbuilder::cli {
@@ -38,6 +39,7 @@ constexpr const char* kUsage =
     "  --target STAGE           build this stage (default: build.target, else the last)\n"
     "  --no-push                do not push; write --oci-layout instead (or only fill the cache)\n"
     "  --oci-layout DIR         also write the image as an OCI image layout\n"
+    "  --tar PATH               also write it as a docker-archive (docker load / podman load)\n"
     "  --digest-file PATH       write the image manifest's digest here\n"
     "  --no-cache               run every step, ignoring cached layers\n"
     "  --secret id=ID,src=FILE  a secret for RUN --mount=type=secret (also id=ID,env=VAR);\n"
@@ -49,7 +51,7 @@ constexpr const char* kUsage =
 
 struct BuildCommand : RegistrySettings {
     fs::path workspace = ".";
-    fs::path devcontainer, dockerfile, context, oci_layout, digest_file;
+    fs::path devcontainer, dockerfile, context, oci_layout, digest_file, tar;
     std::vector<std::string> images;
     std::optional<std::string> base_image, target;
     std::map<std::string, std::string> build_args;
@@ -141,6 +143,9 @@ std::string parse(const std::vector<std::string>& args, BuildCommand& cmd) {
         } else if (a == "--oci-layout") {
             if (!(v = value())) return need("a directory");
             cmd.oci_layout = *v;
+        } else if (a == "--tar") {
+            if (!(v = value())) return need("a path");
+            cmd.tar = *v;
         } else if (a == "--digest-file") {
             if (!(v = value())) return need("a path");
             cmd.digest_file = *v;
@@ -396,6 +401,14 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
                                  {{oci::kAnnotationRefName, tag}},
                                  {}});
             out << "wrote OCI layout " << cmd.oci_layout.string() << " (" << tag << ")\n";
+        }
+        if (!cmd.tar.empty()) {
+            std::vector<std::string> tags;
+            for (const auto& ref : targets)
+                if (ref.digest.empty()) tags.push_back(ref.familiar_name() + ":" + ref.tag);
+            if (tags.empty()) tags.push_back("envbuilder/image:latest");
+            oci::write_docker_archive(cmd.tar, result.config, result.layers, store, tags);
+            out << "wrote docker-archive " << cmd.tar.string() << " (" << tags[0] << ")\n";
         }
         if (cmd.push) {
             cmd.options.on_transfer = progress_printer(out);

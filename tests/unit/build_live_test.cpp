@@ -286,6 +286,24 @@ TEST_CASE("build: FROM an OCI layout on disk, and an image devcontainer passed t
     json config = layout_config(ws / "out");
     CHECK(config["rootfs"]["diff_ids"].size() == 2);
 
+    // The same image as a docker-archive: podman (not ours) loads it under the tag we gave.
+    out = run(std::string(kBinary) + " build --workspace " + ws.string() +
+                  " --no-push --image example.com/team/app:7 --tar " + (ws / "image.tar").string() +
+                  " --cache-dir " + (ws / "cache").string(),
+              &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    const std::string podman = "podman --root " + (ws / "podman").string() + " --runroot " +
+                               (ws / "podman-run").string() + " --storage-driver vfs";
+    std::string loaded = run(podman + " load -i " + (ws / "image.tar").string() + " && " + podman +
+                                 " image inspect example.com/team/app:7 --format '{{.Config.Cmd}} "
+                                 "{{len .RootFS.Layers}}'",
+                             &status);
+    INFO(loaded);
+    CHECK(status == 0);
+    CHECK(loaded.find("Loaded image: example.com/team/app:7") != std::string::npos);
+    CHECK(loaded.find(" 2\n") != std::string::npos);
+
     // `"image"` configs: the image is the result, byte for byte.
     fs::remove(ws / "Dockerfile");
     write(ws / ".devcontainer.json", "{\"image\": \"" + base + "\"}");
