@@ -278,8 +278,10 @@ std::string copy_inputs_digest(const CopySpec& spec) {
         else if (S_ISREG(st.st_mode))
             hash_file(d, entry.host);
     }
-    for (const auto& inline_source : spec.inline_sources)
+    for (const auto& inline_source : spec.inline_sources) {
         d.update(inline_source.name + "\n" + inline_source.content);
+        if (inline_source.file) hash_file(d, *inline_source.file);
+    }
     d.update(std::to_string(plan.destination_is_directory));
     return d.finish().str();
 }
@@ -323,17 +325,22 @@ void copy_into_root(const CopySpec& spec) {
     for (const auto& source : spec.inline_sources) {
         fs::path target = target_for(source.name);
         remove_existing(target, false);
-        {
+        if (source.file) {
+            std::error_code ec;
+            fs::copy_file(*source.file, target, fs::copy_options::overwrite_existing, ec);
+            if (ec) throw CopyError("cannot write " + target.string() + ": " + ec.message());
+        } else {
             std::ofstream out(target, std::ios::binary);
             out << source.content;
             if (!out) throw CopyError("cannot write " + target.string());
         }
         struct stat st {};
-        st.st_mode = S_IFREG | 0644;
-        int64_t when = spec.mtime ? *spec.mtime
-                                  : std::chrono::duration_cast<std::chrono::seconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count();
+        st.st_mode = S_IFREG | source.mode;
+        int64_t when = source.mtime ? *source.mtime
+                       : spec.mtime ? *spec.mtime
+                                    : std::chrono::duration_cast<std::chrono::seconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count();
         st.st_mtim.tv_sec = when;
         set_metadata(target, st, spec, false);
     }

@@ -12,10 +12,13 @@
 
 namespace envbuilder::build {
 
-// A source given inline by a heredoc (`COPY <<EOF /dest`).
+// A source given inline by a heredoc (`COPY <<EOF /dest`), or a file fetched from a URL by ADD.
 struct InlineSource {
-    std::string name;  // the heredoc's delimiter: the file name when the destination is a directory
-    std::string content;  // the body
+    std::string name;                           // the file name when the destination is a directory
+    std::string content;                        // the body (heredocs)
+    std::optional<std::filesystem::path> file;  // the content from this file instead (downloads)
+    std::optional<int64_t> mtime;               // e.g. a download's Last-Modified
+    uint32_t mode = 0644;
 };
 
 struct CopySpec {

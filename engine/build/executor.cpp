@@ -21,6 +21,7 @@
 #include "build/step_cache.h"
 #include "layers/apply.h"
 #include "layers/snapshot.h"
+#include "registry/http.h"
 #include "registry/image_pull.h"
 #include "syntax/dockerfile_parser.h"
 #include "syntax/expansion.h"
@@ -206,6 +207,10 @@ class Executor {
                                          std::vector<std::string>& secret_env);
     void copy_instruction(StageState& s, const Instruction& ins);
     void workdir_instruction(StageState& s, const Instruction& ins);
+    // Downloads an ADD URL (TLS verified) into the work directory, checks --checksum, and adds it
+    // to the copy; returns what identifies the content for the cache key.
+    std::string fetch_url(CopySpec& spec, const std::string& url, const std::string& checksum,
+                          const Instruction& ins);
     std::vector<std::string> shell_of(const StageState& s) const;
     std::vector<std::string> command_of(const StageState& s, const Instruction& ins) const;
     BuiltImage assemble(StageState& s);
@@ -662,8 +667,10 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
         bool inline_source = false;
         for (const auto& h : ins.heredocs)
             if (words[i].find("<<") == 0 && words[i].find(h.delimiter) != std::string::npos) {
-                spec.inline_sources.push_back(
-                    {h.delimiter, h.expand ? expand(s, h.body, ins) : h.body});
+                InlineSource heredoc;
+                heredoc.name = h.delimiter;
+                heredoc.content = h.expand ? expand(s, h.body, ins) : h.body;
+                spec.inline_sources.push_back(heredoc);
                 inline_source = true;
             }
         if (!inline_source) sources.push_back(words[i]);
@@ -715,17 +722,39 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
             spec.parents = !flag.value || value == "true";
         } else if (flag.name == "link") {
             // The result is the same files; --link only changes how BuildKit can reuse the layer.
-        } else if (flag.name == "checksum" || flag.name == "keep-git-dir") {
-            fail(ins, "--" + flag.name +
-                          " needs a URL or git source, which this builder does not fetch yet");
+        } else if (flag.name == "checksum" && is_add) {
+            // checked below, against the URL's content
+        } else if (flag.name == "keep-git-dir") {
+            fail(ins,
+                 "--keep-git-dir is for git sources, which this builder does not clone; clone in a "
+                 "RUN step");
         } else {
             fail(ins, "unknown flag --" + flag.name);
         }
     }
-    for (const auto& source : sources)
-        if (source.find("://") != std::string::npos || source.rfind("git@", 0) == 0)
-            fail(ins, "remote sources ('" + source +
-                          "') are not fetched by this builder yet; download them in a RUN step");
+    std::string checksum;
+    if (const auto* flag = ins.flag("checksum"))
+        checksum = flag->value ? expand(s, *flag->value, ins) : "";
+    std::vector<std::string> local_sources;
+    std::string remote_key;
+    for (const auto& source : sources) {
+        const bool url = source.rfind("http://", 0) == 0 || source.rfind("https://", 0) == 0;
+        if (source.rfind("git@", 0) == 0 || source.ends_with(".git") ||
+            source.find(".git#") != std::string::npos)
+            fail(ins, "'" + source +
+                          "' is a git repository, which this builder does not clone; clone it in a "
+                          "RUN step");
+        if (!url && source.find("://") != std::string::npos)
+            fail(ins, "unsupported source URL '" + source + "'");
+        if (!url) {
+            local_sources.push_back(source);
+            continue;
+        }
+        if (!is_add) fail(ins, "COPY does not fetch URLs ('" + source + "'); use ADD");
+        remote_key += " " + fetch_url(spec, source, checksum, ins);
+    }
+    if (!checksum.empty() && remote_key.empty()) fail(ins, "--checksum is only for URL sources");
+    sources = local_sources;
     spec.sources = sources;
     std::string chown;
     if (const auto* flag = ins.flag("chown"))
@@ -738,7 +767,7 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
     }
     std::string definition =
         std::string(is_add ? "ADD" : "COPY") + " " + json(sources).dump() + " " + dest +
-        " inputs=" + inputs + " from=" + from_key + " chown=" + chown +
+        " inputs=" + inputs + remote_key + " from=" + from_key + " chown=" + chown +
         " chmod=" + (spec.mode ? std::to_string(*spec.mode) : "") +
         " parents=" + std::to_string(spec.parents) + " exclude=" + json(spec.excludes).dump();
     std::string created_by = std::string(is_add ? "ADD" : "COPY") + " ";
@@ -755,6 +784,61 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
             fail(ins, e.what());
         }
     });
+}
+
+std::string Executor::fetch_url(CopySpec& spec, const std::string& url, const std::string& checksum,
+                                const Instruction& ins) {
+    std::optional<oci::Digest> expected;
+    if (!checksum.empty()) {
+        std::string problem;
+        expected = oci::parse_digest(checksum, &problem);
+        if (!expected) fail(ins, "--checksum=" + checksum + ": " + problem);
+    }
+    std::string path = url.substr(url.find("://") + 3);
+    path = path.substr(0, path.find_first_of("?#"));
+    std::string name = path.find('/') == std::string::npos ? "" : path.substr(path.rfind('/') + 1);
+    if (name.empty()) name = "index.html";
+    static int downloads = 0;
+    fs::path file = work_ / ("download-" + std::to_string(downloads++));
+    fs::create_directories(work_);
+    registry::HttpRequest request;
+    request.url = url;
+    request.cancel = request_.cancel.get();
+    std::ofstream out(file, std::ios::binary);
+    oci::Digester digester(expected ? expected->algorithm : "sha256");
+    registry::HttpResponse response;
+    try {
+        response = registry::perform(request, registry::TlsOptions{},
+                                     [&](const registry::HttpResponse&, std::string_view chunk) {
+                                         out.write(chunk.data(),
+                                                   static_cast<std::streamsize>(chunk.size()));
+                                         digester.update(chunk);
+                                         return static_cast<bool>(out);
+                                     });
+    } catch (const registry::Cancelled&) {
+        throw BuildError("the build was cancelled");
+    } catch (const std::exception& e) {
+        fail(ins, "cannot fetch " + url + ": " + e.what());
+    }
+    out.close();
+    if (response.status < 200 || response.status >= 300)
+        fail(ins, "cannot fetch " + url + ": HTTP " + std::to_string(response.status));
+    oci::Digest actual = digester.finish();
+    if (expected && actual != *expected)
+        fail(ins, url + " does not match --checksum: expected " + expected->str() + ", got " +
+                      actual.str());
+    InlineSource source;
+    source.name = name;
+    source.file = file;
+    source.mode = 0600;  // as Docker gives downloaded files
+    if (std::string modified = response.header("last-modified"); !modified.empty()) {
+        struct tm tm {};
+        if (strptime(modified.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm))
+            source.mtime = timegm(&tm);
+    }
+    spec.inline_sources.push_back(source);
+    message(BuildEvent::Kind::message, "fetched " + url + " (" + actual.str() + ")");
+    return url + "@" + actual.str();
 }
 
 void Executor::workdir_instruction(StageState& s, const Instruction& ins) {

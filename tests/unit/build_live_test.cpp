@@ -430,3 +430,52 @@ TEST_CASE("build: rootless, in a user namespace, with and without a subordinate 
           std::string::npos);  // /owned, written as uid 1000 in the layer
     fs::remove_all(dir);
 }
+
+TEST_CASE("build: ADD from a URL, verified by --checksum", "[build-live]") {
+    if (geteuid() != 0) return;
+    fs::path ws = fresh_temp_dir("add-url");
+    write(ws / "served/tool.txt", "downloaded content\n");
+    const std::string sum = oci::digest_of("downloaded content\n").str();
+    ChildProcess server(
+        {"node", "-e",
+         "const fs=require('fs');const s=require('http').createServer((q,r)=>{"
+         "try{const b=fs.readFileSync('" +
+             (ws / "served").string() +
+             "'+q.url);"
+             "r.writeHead(200,{'Last-Modified':'Tue, 03 Mar 2020 10:00:00 GMT'});r.end(b)}"
+             "catch(e){r.writeHead(404);r.end()}});s.listen(0,'127.0.0.1',()=>"
+             "fs.writeFileSync('" +
+             (ws / "port").string() + "',s.address().port+'\\n'))"},
+        ws / "server.log");
+    const std::string url =
+        "http://127.0.0.1:" + std::to_string(wait_for_port_file(ws / "port")) + "/tool.txt";
+    write(ws / "Dockerfile",
+          "FROM oci:" + busybox_layout().string() + ":latest\nADD --checksum=" + sum + " " + url +
+              " /downloads/\nRUN test \"$(cat /downloads/tool.txt)\" = \"downloaded content\"\n");
+    const std::string build = std::string(kBinary) + " build --workspace " + ws.string() +
+                              " --no-push --oci-layout " + (ws / "out").string() + " --cache-dir " +
+                              (ws / "cache").string();
+    int status;
+    std::string out = run(build, &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    std::string listing =
+        run("for f in " + (ws / "out/blobs/sha256").string() +
+            "/*; do zcat $f 2>/dev/null | tar -tvf - --numeric-owner 2>/dev/null; done");
+    CHECK(listing.find("-rw------- 0/0              19 2020-03-03 10:00 downloads/tool.txt") !=
+          std::string::npos);
+
+    write(ws / "Dockerfile", "FROM oci:" + busybox_layout().string() +
+                                 ":latest\nADD --checksum=sha256:" + std::string(64, 'a') + " " +
+                                 url + " /tool\n");
+    out = run(build, &status);
+    INFO(out);
+    CHECK(status == 1);
+    CHECK(out.find("Dockerfile:2: ADD: " + url + " does not match --checksum") !=
+          std::string::npos);
+    write(ws / "Dockerfile",
+          "FROM oci:" + busybox_layout().string() + ":latest\nCOPY " + url + " /tool\n");
+    out = run(build, &status);
+    CHECK(out.find("COPY does not fetch URLs") != std::string::npos);
+    fs::remove_all(ws);
+}
