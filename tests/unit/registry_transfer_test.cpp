@@ -177,6 +177,15 @@ TEST_CASE("a pull-through cache as mirror serves the image while the origin is d
               std::vector<std::string>(3, "http://" + cache.host));
     }
 
+    // The cache writes what it proxied to its own storage in the background: wait until every
+    // blob is there before the origin goes away.
+    for (const auto& blob : image.blobs()) {
+        fs::path stored = cache.dir / "data/docker/registry/v2/blobs" / blob.digest.algorithm /
+                          blob.digest.hex.substr(0, 2) / blob.digest.hex / "data";
+        for (int i = 0; i < 200 && !fs::exists(stored); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        REQUIRE(fs::exists(stored));
+    }
     origin.stop();
     options.attempts = 1;
     registry::RegistryClient client(options);
