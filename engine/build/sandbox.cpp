@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -62,6 +63,8 @@ void child_fail(int fd, const char* what, int code) {
 int child_main(void* arg) {
     auto* p = static_cast<ChildPlan*>(arg);
     const int out = p->output_fd;
+    // If the builder dies (killed, crashed), the step's whole namespace dies with it.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
         child_fail(out, "making mounts private", 125);
     if (::mount(p->root.c_str(), p->root.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)

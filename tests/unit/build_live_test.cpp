@@ -479,3 +479,27 @@ TEST_CASE("build: ADD from a URL, verified by --checksum", "[build-live]") {
     CHECK(out.find("COPY does not fetch URLs") != std::string::npos);
     fs::remove_all(ws);
 }
+
+TEST_CASE("build: killing the builder mid-RUN leaves none of the step's processes behind",
+          "[build-live]") {
+    if (geteuid() != 0) return;
+    fs::path ws = fresh_temp_dir("killed");
+    write(ws / "Dockerfile",
+          "FROM oci:" + busybox_layout().string() + ":latest\nRUN sleep 987 & sleep 986\n");
+    ChildProcess builder({kBinary, "build", "--workspace", ws.string(), "--no-push", "--cache-dir",
+                          (ws / "cache").string()},
+                         ws / "build.log");
+    for (int i = 0; i < 200 && run("pgrep -f 'sleep 98[67]' || true").empty(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE_FALSE(run("pgrep -f 'sleep 98[67]' || true").empty());
+    kill(builder.pid, SIGKILL);
+    builder.stop();
+    std::string left;
+    for (int i = 0; i < 40; ++i) {
+        left = run("pgrep -f 'sleep 98[67]' || true");
+        if (left.empty()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(left.empty());
+    fs::remove_all(ws);
+}
