@@ -503,3 +503,38 @@ TEST_CASE("build: killing the builder mid-RUN leaves none of the step's processe
     CHECK(left.empty());
     fs::remove_all(ws);
 }
+
+TEST_CASE("build: on a debootstrap'd Debian base, RUN apt-get installs a package; crun runs it",
+          "[build-live][debian]") {
+    if (geteuid() != 0) return;
+    fs::path images = fs::temp_directory_path() / "envbuilder-test-images";
+    int status;
+    std::string out =
+        run("bash " + kSource + "/tests/support/base_images.sh " + images.string() + " debian",
+            &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    fs::path ws = fresh_temp_dir("debian");
+    write(ws / "Dockerfile", "FROM oci:" + (images / "debian").string() + ":bookworm\n" + R"DF(
+RUN apt-get update && apt-get install -y --no-install-recommends hello && rm -rf /var/lib/apt/lists/*
+RUN useradd --create-home --uid 1234 dev && rm -rf /usr/share/doc/hello
+USER dev
+CMD ["sh", "-c", "hello && id -un && ls /usr/share/doc/hello 2>&1 || true"]
+)DF");
+    out = run(std::string(kBinary) + " build --workspace " + ws.string() +
+                  " --no-push --oci-layout " + (ws / "out").string() + " --cache-dir " +
+                  (ws / "cache").string(),
+              &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    std::string ran = run(
+        "bash " + kSource + "/tests/support/run_image.sh oci:" + (ws / "out").string() + ":latest",
+        &status);
+    INFO(ran);
+    CHECK(status == 0);
+    CHECK(ran.find("Hello, world!") != std::string::npos);
+    CHECK(ran.find("dev") != std::string::npos);
+    CHECK(ran.find("No such file or directory") !=
+          std::string::npos);  // whiteout of a base directory
+    fs::remove_all(ws);
+}
