@@ -10,6 +10,8 @@
 #include <iomanip>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "build/build.h"
 #include "cli/registry_options.h"
 #include "cli/user_namespace.h"
@@ -57,7 +59,7 @@ struct BuildCommand : RegistrySettings {
     std::map<std::string, std::string> build_args;
     std::map<std::string, fs::path> secrets;
     std::vector<fs::path> secret_files;  // written from environment variables; removed at exit
-    bool push = true, no_cache = false, reproducible = false;
+    bool push = true, no_cache = false, reproducible = false, json_progress = false;
     layers::Compression compression = layers::Compression::gzip;
 };
 
@@ -149,6 +151,11 @@ std::string parse(const std::vector<std::string>& args, BuildCommand& cmd) {
         } else if (a == "--digest-file") {
             if (!(v = value())) return need("a path");
             cmd.digest_file = *v;
+        } else if (a == "--progress") {
+            if (!(v = value())) return need("plain or json");
+            if (*v != "plain" && *v != "json")
+                return "--progress takes plain or json, got '" + *v + "'";
+            cmd.json_progress = *v == "json";
         } else if (a == "--no-cache") {
             cmd.no_cache = true;
         } else if (a == "--reproducible") {
@@ -215,6 +222,49 @@ std::function<void(const build::BuildEvent&)> event_printer(std::ostream& out) {
                 out << prefix << "warning: " << e.text << std::endl;
                 break;
         }
+    };
+}
+
+nlohmann::json range_json(const Range& r) {
+    return {{"start", {{"line", r.start.line}, {"character", r.start.character}}},
+            {"end", {{"line", r.end.line}, {"character", r.end.character}}}};
+}
+
+// One JSON object per line on `out`, for editors: the build's events as they happen.
+std::function<void(const build::BuildEvent&)> json_event_printer(std::ostream& out) {
+    return [&out](const build::BuildEvent& e) {
+        using K = build::BuildEvent::Kind;
+        static const char* names[] = {"step_started", "step_finished", "output",
+                                      "transfer",     "message",       "warning"};
+        nlohmann::json j = {
+            {"type", names[static_cast<int>(e.kind)]}, {"step", e.step}, {"steps", e.steps}};
+        switch (e.kind) {
+            case K::step_started:
+            case K::step_finished:
+                j["instruction"] = e.instruction;
+                j["range"] = range_json(e.range);
+                if (e.kind == K::step_finished) {
+                    j["cached"] = e.cached;
+                    j["durationMs"] = e.duration.count();
+                }
+                break;
+            case K::transfer: {
+                static const char* kinds[] = {"started", "progress", "finished"};
+                j["transfer"] = {
+                    {"kind", kinds[static_cast<int>(e.transfer.kind)]},
+                    {"direction", e.transfer.direction == registry::TransferEvent::Direction::pull
+                                      ? "pull"
+                                      : "push"},
+                    {"digest", e.transfer.digest.str()},
+                    {"size", e.transfer.size},
+                    {"bytes", e.transfer.bytes},
+                    {"source", e.transfer.source}};
+                break;
+            }
+            default:
+                j["text"] = e.text;
+        }
+        out << j.dump() << std::endl;
     };
 }
 
@@ -321,6 +371,11 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
         err << "envbuilder build: " << problem << "\n" << kUsage << kRegistryOptionsHelp;
         return 2;
     }
+    // With --progress json, stdout carries only JSON lines; the human lines go to stderr.
+    std::ostream& json_out = out;
+    std::ostream& human = cmd.json_progress ? err : out;
+    std::vector<std::string> pushed_refs;
+    fs::path failed_file;
     try {
         std::vector<oci::Reference> targets = parse_images(cmd.images);
         Source source = find_source(cmd);
@@ -333,7 +388,8 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
             // An image-based devcontainer: the image is the result, unchanged.
             std::string image = cmd.base_image ? *cmd.base_image : *source.image;
             if (cmd.base_image)
-                out << "--base-image: image " << *source.image << " replaced by " << image << '\n';
+                human << "--base-image: image " << *source.image << " replaced by " << image
+                      << '\n';
             const oci::Platform platform = cmd.platform ? *cmd.platform : oci::host_platform();
             std::optional<registry::PulledImage> local =
                 registry::load_layout_image(image, platform, store);
@@ -344,19 +400,20 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
                 auto parsed = oci::parse_reference(image);
                 if (auto* e = oci::get_error(parsed))
                     throw std::runtime_error("image '" + image + "': " + e->message);
-                cmd.options.on_transfer = progress_printer(out);
+                cmd.options.on_transfer = progress_printer(human);
                 registry::RegistryClient client(cmd.options);
                 pulled =
                     registry::pull_image(client, std::get<oci::Reference>(parsed), platform, store);
                 origin = pulled.ref;
             }
-            out << "image " << pulled.ref.familiar() << " " << pulled.manifest.digest.str()
-                << " from " << pulled.manifest.source << '\n';
+            human << "image " << pulled.ref.familiar() << " " << pulled.manifest.digest.str()
+                  << " from " << pulled.manifest.source << '\n';
             result = {pulled.manifest.body, pulled.parsed.media_type, pulled.parsed.config,
                       pulled.parsed.layers};
         } else {
             build::BuildRequest request;
             request.dockerfile = source.dockerfile;
+            failed_file = source.dockerfile;
             request.context = source.context;
             request.build_args = source.args;
             for (const auto& [k, v] : cmd.build_args) request.build_args[k] = v;
@@ -379,9 +436,10 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
             } else if (cmd.reproducible) {
                 request.source_date_epoch = 0;
             }
-            request.on_event = event_printer(out);
-            out << "building " << source.dockerfile.string() << " (context "
-                << source.context.string() << ")\n";
+            request.on_event =
+                cmd.json_progress ? json_event_printer(json_out) : event_printer(out);
+            human << "building " << source.dockerfile.string() << " (context "
+                  << source.context.string() << ")\n";
             build::BuiltImage built = build::build_image(request);
             result = {built.manifest, oci::kMediaTypeImageManifest, built.config, built.layers};
         }
@@ -400,7 +458,7 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
                                  result.manifest.size(),
                                  {{oci::kAnnotationRefName, tag}},
                                  {}});
-            out << "wrote OCI layout " << cmd.oci_layout.string() << " (" << tag << ")\n";
+            human << "wrote OCI layout " << cmd.oci_layout.string() << " (" << tag << ")\n";
         }
         if (!cmd.tar.empty()) {
             std::vector<std::string> tags;
@@ -408,10 +466,10 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
                 if (ref.digest.empty()) tags.push_back(ref.familiar_name() + ":" + ref.tag);
             if (tags.empty()) tags.push_back("envbuilder/image:latest");
             oci::write_docker_archive(cmd.tar, result.config, result.layers, store, tags);
-            out << "wrote docker-archive " << cmd.tar.string() << " (" << tags[0] << ")\n";
+            human << "wrote docker-archive " << cmd.tar.string() << " (" << tags[0] << ")\n";
         }
         if (cmd.push) {
-            cmd.options.on_transfer = progress_printer(out);
+            cmd.options.on_transfer = progress_printer(human);
             registry::RegistryClient client(cmd.options);
             for (const auto& ref : targets) {
                 if (origin)
@@ -421,19 +479,38 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
                 oci::Digest pushed =
                     client.push_manifest(ref, ref.digest.empty() ? ref.tag : ref.digest,
                                          result.manifest, result.media_type);
-                out << "pushed " << ref.str() << "@" << pushed.str() << '\n';
+                human << "pushed " << ref.str() << "@" << pushed.str() << '\n';
+                pushed_refs.push_back(ref.str() + "@" + pushed.str());
             }
         }
         if (!cmd.digest_file.empty()) {
             std::ofstream(cmd.digest_file) << digest.str() << '\n';
         }
-        out << "image " << digest.str() << '\n';
+        human << "image " << digest.str() << '\n';
+        if (cmd.json_progress)
+            json_out << nlohmann::json{{"type", "result"},
+                                       {"digest", digest.str()},
+                                       {"pushed", pushed_refs}}
+                            .dump()
+                     << std::endl;
         return 0;
     } catch (const build::BuildError& e) {
         err << "envbuilder build: " << e.what() << '\n';
+        if (cmd.json_progress) {
+            nlohmann::json j = {
+                {"type", "error"}, {"message", e.what()}, {"exitCode", e.exit_code}};
+            if (e.range) {
+                j["range"] = range_json(*e.range);
+                j["file"] = failed_file.string();
+            }
+            json_out << j.dump() << std::endl;
+        }
         return 1;
     } catch (const std::exception& e) {
         err << "envbuilder build: " << e.what() << '\n';
+        if (cmd.json_progress)
+            json_out << nlohmann::json{{"type", "error"}, {"message", e.what()}}.dump()
+                     << std::endl;
         return 1;
     }
 }
