@@ -38,12 +38,14 @@ DocumentKind classify_document(const std::string& uri, const std::string& langua
     if (language_id == "dockerfile") return DocumentKind::Dockerfile;
     std::string n = lower(name);
     if (n == "dockerfile" || n == "containerfile" || n.rfind("dockerfile.", 0) == 0 ||
-        n.rfind("containerfile.", 0) == 0 || (n.size() > 11 && n.compare(n.size() - 11, 11, ".dockerfile") == 0))
+        n.rfind("containerfile.", 0) == 0 ||
+        (n.size() > 11 && n.compare(n.size() - 11, 11, ".dockerfile") == 0))
         return DocumentKind::Dockerfile;
     return DocumentKind::Other;
 }
 
-Document& DocumentStore::open(const std::string& uri, const std::string& language_id, int version, std::string text) {
+Document& DocumentStore::open(const std::string& uri, const std::string& language_id, int version,
+                              std::string text) {
     Document doc;
     doc.uri = uri;
     doc.language_id = language_id;
@@ -70,8 +72,10 @@ Document& DocumentStore::change(const std::string& uri, int version, const proto
         const auto& range = change.at("range");
         auto read = [&](const protocol::Json& p) {
             long line = p.at("line").get<long>(), character = p.at("character").get<long>();
-            if (line < 0 || character < 0) throw std::invalid_argument("negative position in a change");
-            return doc.text.decode(Position{static_cast<uint32_t>(line), static_cast<uint32_t>(character)}, encoding);
+            if (line < 0 || character < 0)
+                throw std::invalid_argument("negative position in a change");
+            return doc.text.decode(
+                Position{static_cast<uint32_t>(line), static_cast<uint32_t>(character)}, encoding);
         };
         size_t start = doc.text.offset_at(read(range.at("start")));
         size_t end = doc.text.offset_at(read(range.at("end")));
@@ -86,11 +90,14 @@ Document& DocumentStore::change(const std::string& uri, int version, const proto
 }
 
 const dockerfile::Dockerfile& Document::dockerfile() const {
-    if (!ast_) ast_ = std::make_shared<const dockerfile::Dockerfile>(dockerfile::parse(text.text()));
+    if (!ast_)
+        ast_ = std::make_shared<const dockerfile::Dockerfile>(dockerfile::parse(text.text()));
     return *ast_;
 }
 
-void DocumentStore::close(const std::string& uri) { documents_.erase(uri); }
+void DocumentStore::close(const std::string& uri) {
+    documents_.erase(uri);
+}
 
 Document* DocumentStore::find(const std::string& uri) {
     auto it = documents_.find(uri);

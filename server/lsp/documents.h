@@ -31,21 +31,23 @@ struct Document {
     // so that analysis and the editor features share one parse per version.
     const dockerfile::Dockerfile& dockerfile() const;
 
-private:
+  private:
     friend class DocumentStore;
     mutable std::shared_ptr<const dockerfile::Dockerfile> ast_;
 };
 
 class DocumentStore {
-public:
-    Document& open(const std::string& uri, const std::string& language_id, int version, std::string text);
+  public:
+    Document& open(const std::string& uri, const std::string& language_id, int version,
+                   std::string text);
     // Applies LSP content changes in order. Throws std::invalid_argument on malformed changes.
-    Document& change(const std::string& uri, int version, const protocol::Json& changes, PositionEncoding encoding);
+    Document& change(const std::string& uri, int version, const protocol::Json& changes,
+                     PositionEncoding encoding);
     void close(const std::string& uri);
     Document* find(const std::string& uri);
     const std::map<std::string, Document>& all() const { return documents_; }
 
-private:
+  private:
     std::map<std::string, Document> documents_;
 };
 

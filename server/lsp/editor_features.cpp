@@ -17,7 +17,8 @@ std::string strip_snippet(const std::string& s) {
     for (size_t i = 0; i < s.size(); ++i) {
         if (s[i] == '\\' && i + 1 < s.size()) {
             out.push_back(s[++i]);
-        } else if (s[i] == '$' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1]))) {
+        } else if (s[i] == '$' && i + 1 < s.size() &&
+                   std::isdigit(static_cast<unsigned char>(s[i + 1]))) {
             while (i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1]))) ++i;
         } else if (s[i] == '$' && i + 1 < s.size() && s[i + 1] == '{') {
             size_t colon = s.find(':', i);
@@ -26,7 +27,8 @@ std::string strip_snippet(const std::string& s) {
                 out.push_back(s[i]);
                 continue;
             }
-            if (colon != std::string::npos && colon < close) out.append(s, colon + 1, close - colon - 1);
+            if (colon != std::string::npos && colon < close)
+                out.append(s, colon + 1, close - colon - 1);
             i = close;
         } else {
             out.push_back(s[i]);
@@ -37,22 +39,32 @@ std::string strip_snippet(const std::string& s) {
 
 protocol::CompletionItemKind completion_kind(language::CompletionKind k) {
     switch (k) {
-        case language::CompletionKind::Keyword: return protocol::CompletionItemKind::Keyword;
-        case language::CompletionKind::Property: return protocol::CompletionItemKind::Property;
-        case language::CompletionKind::Variable: return protocol::CompletionItemKind::Variable;
-        case language::CompletionKind::Value: return protocol::CompletionItemKind::Value;
-        case language::CompletionKind::Reference: return protocol::CompletionItemKind::Reference;
-        case language::CompletionKind::Snippet: return protocol::CompletionItemKind::Snippet;
+        case language::CompletionKind::Keyword:
+            return protocol::CompletionItemKind::Keyword;
+        case language::CompletionKind::Property:
+            return protocol::CompletionItemKind::Property;
+        case language::CompletionKind::Variable:
+            return protocol::CompletionItemKind::Variable;
+        case language::CompletionKind::Value:
+            return protocol::CompletionItemKind::Value;
+        case language::CompletionKind::Reference:
+            return protocol::CompletionItemKind::Reference;
+        case language::CompletionKind::Snippet:
+            return protocol::CompletionItemKind::Snippet;
     }
     return protocol::CompletionItemKind::Text;
 }
 
 protocol::SymbolKind symbol_kind(language::SymbolKind k) {
     switch (k) {
-        case language::SymbolKind::Stage: return protocol::SymbolKind::Class;
-        case language::SymbolKind::Instruction: return protocol::SymbolKind::Function;
-        case language::SymbolKind::Variable: return protocol::SymbolKind::Variable;
-        case language::SymbolKind::Directive: return protocol::SymbolKind::Property;
+        case language::SymbolKind::Stage:
+            return protocol::SymbolKind::Class;
+        case language::SymbolKind::Instruction:
+            return protocol::SymbolKind::Function;
+        case language::SymbolKind::Variable:
+            return protocol::SymbolKind::Variable;
+        case language::SymbolKind::Directive:
+            return protocol::SymbolKind::Property;
     }
     return protocol::SymbolKind::Object;
 }
@@ -78,20 +90,25 @@ Position LanguageServer::position_in(const Document& doc, const Json& params) co
 
 Json LanguageServer::hover(const Json& params) {
     const Document& doc = document_for(params);
-    if (doc.kind == DocumentKind::Devcontainer) return devcontainer_hover(doc, position_in(doc, params));
+    if (doc.kind == DocumentKind::Devcontainer)
+        return devcontainer_hover(doc, position_in(doc, params));
     if (doc.kind != DocumentKind::Dockerfile) return nullptr;
     auto h = language::hover(doc.dockerfile(), position_in(doc, params));
     if (!h) return nullptr;
-    return protocol::to_json(protocol::HoverResult{{"markdown", h->markdown}, lsp_range(doc, h->range)});
+    return protocol::to_json(
+        protocol::HoverResult{{"markdown", h->markdown}, lsp_range(doc, h->range)});
 }
 
 Json LanguageServer::completion(const Json& params) {
     const Document& doc = document_for(params);
     std::vector<language::CompletionItem> items =
-        doc.kind == DocumentKind::Dockerfile     ? language::complete(doc.dockerfile(), position_in(doc, params))
-        : doc.kind == DocumentKind::Devcontainer ? devcontainer_completion(doc, position_in(doc, params))
-                                                 : std::vector<language::CompletionItem>{};
-    const bool snippets = client_capabilities_.value("/textDocument/completion/completionItem/snippetSupport"_json_pointer, false);
+        doc.kind == DocumentKind::Dockerfile
+            ? language::complete(doc.dockerfile(), position_in(doc, params))
+        : doc.kind == DocumentKind::Devcontainer
+            ? devcontainer_completion(doc, position_in(doc, params))
+            : std::vector<language::CompletionItem>{};
+    const bool snippets = client_capabilities_.value(
+        "/textDocument/completion/completionItem/snippetSupport"_json_pointer, false);
     Json out = Json::array();
     for (size_t i = 0; i < items.size(); ++i) {
         const auto& item = items[i];
@@ -99,7 +116,8 @@ Json LanguageServer::completion(const Json& params) {
         c.label = item.label;
         c.kind = completion_kind(item.kind);
         c.detail = item.detail;
-        if (!item.documentation.empty()) c.documentation = protocol::MarkupContent{"markdown", item.documentation};
+        if (!item.documentation.empty())
+            c.documentation = protocol::MarkupContent{"markdown", item.documentation};
         c.snippet = item.is_snippet && snippets;
         std::string text = item.insert_text.empty() ? item.label : item.insert_text;
         if (item.is_snippet && !snippets) text = strip_snippet(text);
@@ -119,8 +137,12 @@ Json LanguageServer::document_symbols(const Json& params) {
                                                  : std::vector<language::DocumentSymbol>{};
     std::function<protocol::DocumentSymbol(const language::DocumentSymbol&)> convert =
         [&](const language::DocumentSymbol& s) {
-            protocol::DocumentSymbol out{s.name, s.detail, symbol_kind(s.kind), lsp_range(doc, s.range),
-                                         lsp_range(doc, s.selection_range), {}};
+            protocol::DocumentSymbol out{s.name,
+                                         s.detail,
+                                         symbol_kind(s.kind),
+                                         lsp_range(doc, s.range),
+                                         lsp_range(doc, s.selection_range),
+                                         {}};
             for (const auto& child : s.children) out.children.push_back(convert(child));
             return out;
         };
@@ -128,7 +150,8 @@ Json LanguageServer::document_symbols(const Json& params) {
     for (const auto& s : symbols) converted.push_back(convert(s));
     const bool hierarchical = client_capabilities_.value(
         "/textDocument/documentSymbol/hierarchicalDocumentSymbolSupport"_json_pointer, false);
-    return hierarchical ? protocol::to_json_array(converted) : protocol::to_flat_symbols(converted, doc.uri);
+    return hierarchical ? protocol::to_json_array(converted)
+                        : protocol::to_flat_symbols(converted, doc.uri);
 }
 
 Json LanguageServer::definition(const Json& params) {
@@ -144,7 +167,8 @@ Json LanguageServer::references(const Json& params) {
     if (doc.kind != DocumentKind::Dockerfile) return Json::array();
     bool include_declaration = params.value("/context/includeDeclaration"_json_pointer, true);
     Json out = Json::array();
-    for (const Range& r : language::references(doc.dockerfile(), position_in(doc, params), include_declaration))
+    for (const Range& r :
+         language::references(doc.dockerfile(), position_in(doc, params), include_declaration))
         out.push_back(protocol::to_json(protocol::Location{doc.uri, lsp_range(doc, r)}));
     return out;
 }
@@ -158,17 +182,20 @@ Json LanguageServer::formatting(const Json& params) {
     options.insert_spaces = o.value("insertSpaces", true);
     Json out = Json::array();
     for (const auto& e : language::format(doc.dockerfile(), options))
-        out.push_back(protocol::to_json(protocol::LspTextEdit{lsp_range(doc, e.range), e.new_text}));
+        out.push_back(
+            protocol::to_json(protocol::LspTextEdit{lsp_range(doc, e.range), e.new_text}));
     return out;
 }
 
 Json LanguageServer::devcontainer_hover(const Document& doc, Position pos) {
     auto h = language::devcontainer_hover(doc.text, pos);
     if (!h) return nullptr;
-    return protocol::to_json(protocol::HoverResult{{"markdown", h->markdown}, lsp_range(doc, h->range)});
+    return protocol::to_json(
+        protocol::HoverResult{{"markdown", h->markdown}, lsp_range(doc, h->range)});
 }
 
-std::vector<language::CompletionItem> LanguageServer::devcontainer_completion(const Document& doc, Position pos) {
+std::vector<language::CompletionItem> LanguageServer::devcontainer_completion(const Document& doc,
+                                                                              Position pos) {
     return language::devcontainer_complete(doc.text, pos);
 }
 

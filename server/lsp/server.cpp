@@ -9,6 +9,7 @@
 
 #include "analysis/dockerfile_lint.h"
 #include "devcontainer/devcontainer.h"
+#include "lsp/uri.h"
 #include "syntax/dockerfile_parser.h"
 #include "version.h"
 
@@ -19,7 +20,9 @@ using protocol::Json;
 
 namespace {
 
-std::string id_key(const protocol::RequestId& id) { return id.dump(); }
+std::string id_key(const protocol::RequestId& id) {
+    return id.dump();
+}
 
 std::optional<Severity> parse_severity(const std::string& s) {
     if (s == "error") return Severity::Error;
@@ -44,6 +47,15 @@ void LanguageServer::send(const Json& message) {
     }
 }
 
+void LanguageServer::respond(const protocol::RequestId& id, Json result) {
+    send(protocol::to_json(protocol::success(id, std::move(result))));
+}
+
+void LanguageServer::respond_error(const protocol::RequestId& id, ErrorCode code,
+                                   const std::string& message) {
+    send(protocol::to_json(protocol::failure(id, code, message)));
+}
+
 void LanguageServer::notify(const std::string& method, Json params) {
     send(protocol::to_json(protocol::Notification{method, std::move(params)}));
 }
@@ -57,13 +69,15 @@ void LanguageServer::request(const std::string& method, Json params,
 
 void LanguageServer::log(int type, const std::string& message) {
     std::cerr << "envbuilder: " << message << '\n';
-    if (state_ != State::Starting) notify("window/logMessage", {{"type", type}, {"message", message}});
+    if (state_ != State::Starting)
+        notify("window/logMessage", {{"type", type}, {"message", message}});
 }
 
 void LanguageServer::on_framing_error(const std::string& problem) {
     std::cerr << "envbuilder: unreadable message skipped: " << problem << '\n';
     // Nothing can be answered without an id; JSON-RPC says to reply with a null id.
-    send(protocol::to_json(protocol::failure(nullptr, ErrorCode::ParseError, "unreadable message: " + problem)));
+    send(protocol::to_json(
+        protocol::failure(nullptr, ErrorCode::ParseError, "unreadable message: " + problem)));
 }
 
 void LanguageServer::on_end(bool mid_message) {
@@ -86,8 +100,8 @@ void LanguageServer::on_bodies(std::vector<std::string> bodies) {
         if (!message) continue;
         if (const auto* r = std::get_if<protocol::Request>(message)) waiting.insert(id_key(r->id));
         const auto* n = std::get_if<protocol::Notification>(message);
-        if (n && n->method == "$/cancelRequest" && n->params.is_object() && n->params.contains("id") &&
-            waiting.count(id_key(n->params["id"])))
+        if (n && n->method == "$/cancelRequest" && n->params.is_object() &&
+            n->params.contains("id") && waiting.count(id_key(n->params["id"])))
             cancelled_.insert(id_key(n->params["id"]));
     }
     for (auto& item : batch) {
@@ -97,9 +111,12 @@ void LanguageServer::on_bodies(std::vector<std::string> bodies) {
             continue;
         }
         auto& message = std::get<protocol::Message>(item);
-        if (auto* r = std::get_if<protocol::Request>(&message)) handle_request(*r);
-        else if (auto* n = std::get_if<protocol::Notification>(&message)) handle_notification(*n);
-        else handle_response(std::get<protocol::Response>(message));
+        if (auto* r = std::get_if<protocol::Request>(&message))
+            handle_request(*r);
+        else if (auto* n = std::get_if<protocol::Notification>(&message))
+            handle_notification(*n);
+        else
+            handle_response(std::get<protocol::Response>(message));
     }
 }
 
@@ -113,7 +130,8 @@ void LanguageServer::handle_response(const protocol::Response& response) {
 
 void LanguageServer::handle_request(const protocol::Request& request) {
     if (cancelled_.erase(id_key(request.id))) {
-        send(protocol::to_json(protocol::failure(request.id, ErrorCode::RequestCancelled, "request cancelled")));
+        send(protocol::to_json(
+            protocol::failure(request.id, ErrorCode::RequestCancelled, "request cancelled")));
         return;
     }
     if (state_ == State::Starting && request.method != "initialize") {
@@ -124,6 +142,18 @@ void LanguageServer::handle_request(const protocol::Request& request) {
     if (state_ == State::ShuttingDown) {
         send(protocol::to_json(protocol::failure(request.id, ErrorCode::InvalidRequest,
                                                  "the server is shutting down")));
+        return;
+    }
+    if (auto deferred = deferred_requests_.find(request.method);
+        deferred != deferred_requests_.end()) {
+        try {
+            deferred->second(request.id, request.params);
+        } catch (const RpcError& e) {
+            respond_error(request.id, e.code, e.message);
+        } catch (const std::exception& e) {
+            respond_error(request.id, ErrorCode::InvalidParams,
+                          "invalid params for " + request.method + ": " + e.what());
+        }
         return;
     }
     auto handler = requests_.find(request.method);
@@ -137,8 +167,9 @@ void LanguageServer::handle_request(const protocol::Request& request) {
     } catch (const RpcError& e) {
         send(protocol::to_json(protocol::failure(request.id, e.code, e.message)));
     } catch (const Json::exception& e) {
-        send(protocol::to_json(protocol::failure(request.id, ErrorCode::InvalidParams,
-                                                 "invalid params for " + request.method + ": " + e.what())));
+        send(protocol::to_json(
+            protocol::failure(request.id, ErrorCode::InvalidParams,
+                              "invalid params for " + request.method + ": " + e.what())));
     } catch (const std::exception& e) {
         send(protocol::to_json(protocol::failure(request.id, ErrorCode::InternalError, e.what())));
     }
@@ -151,7 +182,15 @@ void LanguageServer::handle_notification(const protocol::Notification& n) {
         io_.stop();
         return;
     }
-    if (n.method == "$/cancelRequest") return;  // taken into account when its batch arrived
+    if (n.method == "$/cancelRequest") {
+        // Requests still waiting were cancelled when their batch arrived; a running build is
+        // cancelled here.
+        if (n.params.is_object() && n.params.contains("id")) {
+            const std::string id = id_key(n.params["id"]);
+            cancel_builds([&](const RunningBuild& b) { return id_key(b.request) == id; });
+        }
+        return;
+    }
     if (state_ == State::Starting) return;  // notifications before initialize are dropped
     auto handler = notifications_.find(n.method);
     if (handler == notifications_.end()) return;  // unknown notifications are ignored, as LSP asks
@@ -168,23 +207,43 @@ void LanguageServer::register_handlers() {
         state_ = State::ShuttingDown;
         return Json();
     };
-    requests_["textDocument/codeAction"] = [this](const Json& params) { return code_actions(params); };
+    requests_["textDocument/codeAction"] = [this](const Json& params) {
+        return code_actions(params);
+    };
     requests_["textDocument/hover"] = [this](const Json& params) { return hover(params); };
-    requests_["textDocument/completion"] = [this](const Json& params) { return completion(params); };
-    requests_["textDocument/documentSymbol"] = [this](const Json& params) { return document_symbols(params); };
-    requests_["textDocument/definition"] = [this](const Json& params) { return definition(params); };
-    requests_["textDocument/references"] = [this](const Json& params) { return references(params); };
-    requests_["textDocument/formatting"] = [this](const Json& params) { return formatting(params); };
+    requests_["textDocument/completion"] = [this](const Json& params) {
+        return completion(params);
+    };
+    requests_["textDocument/documentSymbol"] = [this](const Json& params) {
+        return document_symbols(params);
+    };
+    requests_["textDocument/definition"] = [this](const Json& params) {
+        return definition(params);
+    };
+    requests_["textDocument/references"] = [this](const Json& params) {
+        return references(params);
+    };
+    requests_["textDocument/formatting"] = [this](const Json& params) {
+        return formatting(params);
+    };
+    deferred_requests_["workspace/executeCommand"] =
+        [this](const protocol::RequestId& id, const Json& params) { execute_command(id, params); };
+    notifications_["window/workDoneProgress/cancel"] = [this](const Json& params) {
+        const Json token = params.at("token");
+        cancel_builds([&](const RunningBuild& b) { return b.token == token; });
+    };
 
     notifications_["initialized"] = [this](const Json&) { initialized(); };
     notifications_["textDocument/didOpen"] = [this](const Json& params) {
         const Json& td = params.at("textDocument");
-        auto& doc = documents_.open(td.at("uri").get<std::string>(), td.value("languageId", std::string()),
-                                    td.value("version", 0), td.at("text").get<std::string>());
+        auto& doc =
+            documents_.open(td.at("uri").get<std::string>(), td.value("languageId", std::string()),
+                            td.value("version", 0), td.at("text").get<std::string>());
         mark_dirty(doc.uri);
     };
     notifications_["textDocument/didChange"] = [this](const Json& params) {
         const Json& td = params.at("textDocument");
+        clear_build_diagnostics(td.at("uri").get<std::string>(), params.at("contentChanges"));
         auto& doc = documents_.change(td.at("uri").get<std::string>(), td.value("version", 0),
                                       params.at("contentChanges"), encoding_);
         mark_dirty(doc.uri);
@@ -193,7 +252,8 @@ void LanguageServer::register_handlers() {
         const std::string uri = params.at("textDocument").at("uri").get<std::string>();
         if (auto* doc = documents_.find(uri)) {
             if (params.contains("text") && params["text"].is_string())
-                documents_.open(uri, doc->language_id, doc->version, params["text"].get<std::string>());
+                documents_.open(uri, doc->language_id, doc->version,
+                                params["text"].get<std::string>());
             mark_dirty(uri);
         }
     };
@@ -205,7 +265,8 @@ void LanguageServer::register_handlers() {
         notify("textDocument/publishDiagnostics", {{"uri", uri}, {"diagnostics", Json::array()}});
     };
     notifications_["workspace/didChangeConfiguration"] = [this](const Json& params) {
-        if (params.contains("settings") && params["settings"].is_object() && params["settings"].contains("envbuilder"))
+        if (params.contains("settings") && params["settings"].is_object() &&
+            params["settings"].contains("envbuilder"))
             apply_settings(params["settings"]["envbuilder"]);
         else
             pull_configuration();
@@ -218,8 +279,14 @@ void LanguageServer::register_handlers() {
 }
 
 Json LanguageServer::initialize(const Json& params) {
-    if (state_ != State::Starting) throw RpcError{ErrorCode::InvalidRequest, "initialize may only be sent once"};
+    if (state_ != State::Starting)
+        throw RpcError{ErrorCode::InvalidRequest, "initialize may only be sent once"};
     client_capabilities_ = params.value("capabilities", Json::object());
+    if (params.contains("workspaceFolders") && params["workspaceFolders"].is_array() &&
+        !params["workspaceFolders"].empty() && params["workspaceFolders"][0].contains("uri"))
+        workspace_root_ = uri_to_path(params["workspaceFolders"][0]["uri"].get<std::string>());
+    else if (params.contains("rootUri") && params["rootUri"].is_string())
+        workspace_root_ = uri_to_path(params["rootUri"].get<std::string>());
     const Json general = client_capabilities_.value("general", Json::object());
     if (general.contains("positionEncodings") && general["positionEncodings"].is_array()) {
         for (const auto& e : general["positionEncodings"])
@@ -228,19 +295,23 @@ Json LanguageServer::initialize(const Json& params) {
     if (params.contains("initializationOptions") && params["initializationOptions"].is_object())
         apply_settings(params["initializationOptions"]);
     state_ = State::Running;
-    return {
-        {"capabilities",
-         {{"positionEncoding", encoding_ == PositionEncoding::Utf8 ? "utf-8" : "utf-16"},
-          {"textDocumentSync", {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
-          {"codeActionProvider", {{"codeActionKinds", Json::array({"quickfix"})}}},
-          {"hoverProvider", true},
-          {"completionProvider",
-           {{"triggerCharacters", Json::array({"-", "=", "$", "{", "\"", ":", ","})}, {"resolveProvider", false}}},
-          {"documentSymbolProvider", true},
-          {"definitionProvider", true},
-          {"referencesProvider", true},
-          {"documentFormattingProvider", true}}},
-        {"serverInfo", {{"name", "envbuilder"}, {"version", ENVBUILDER_VERSION}}}};
+    return {{"capabilities",
+             {{"positionEncoding", encoding_ == PositionEncoding::Utf8 ? "utf-8" : "utf-16"},
+              {"textDocumentSync",
+               {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
+              {"codeActionProvider", {{"codeActionKinds", Json::array({"quickfix"})}}},
+              {"hoverProvider", true},
+              {"completionProvider",
+               {{"triggerCharacters", Json::array({"-", "=", "$", "{", "\"", ":", ","})},
+                {"resolveProvider", false}}},
+              {"documentSymbolProvider", true},
+              {"definitionProvider", true},
+              {"referencesProvider", true},
+              {"documentFormattingProvider", true},
+              {"executeCommandProvider",
+               {{"commands", Json::array({"envbuilder.build", "envbuilder.buildAndPush",
+                                          "envbuilder.cancelBuild"})}}}}},
+            {"serverInfo", {{"name", "envbuilder"}, {"version", ENVBUILDER_VERSION}}}};
 }
 
 void LanguageServer::initialized() {
@@ -249,8 +320,9 @@ void LanguageServer::initialized() {
     const Json watched = workspace.value("didChangeWatchedFiles", Json::object());
     if (watched.value("dynamicRegistration", false)) {
         Json watchers = Json::array();
-        for (const char* glob : {"**/Dockerfile", "**/Dockerfile.*", "**/*.Dockerfile", "**/Containerfile",
-                                 "**/.devcontainer/**", "**/.devcontainer.json"})
+        for (const char* glob :
+             {"**/Dockerfile", "**/Dockerfile.*", "**/*.Dockerfile", "**/Containerfile",
+              "**/.devcontainer/**", "**/.devcontainer.json"})
             watchers.push_back({{"globPattern", glob}, {"kind", 7}});
         request("client/registerCapability",
                 {{"registrations", Json::array({{{"id", "envbuilder-watch"},
@@ -270,9 +342,11 @@ void LanguageServer::pull_configuration() {
             });
 }
 
-// Settings, section "envbuilder": { "lint": { "disabledRules": [...], "severity": {"Code": "hint"} } }
+// Settings, section "envbuilder": { "lint": { "disabledRules": [...], "severity": {"Code": "hint"}
+// } }
 void LanguageServer::apply_settings(const Json& section) {
     Settings settings;
+    if (section.is_object()) build_settings_ = section;
     if (section.is_object() && section.contains("lint") && section["lint"].is_object()) {
         const Json& lint = section["lint"];
         if (lint.contains("disabledRules") && lint["disabledRules"].is_array())
@@ -281,7 +355,8 @@ void LanguageServer::apply_settings(const Json& section) {
         if (lint.contains("severity") && lint["severity"].is_object())
             for (const auto& [code, value] : lint["severity"].items())
                 if (value.is_string())
-                    if (auto s = parse_severity(value.get<std::string>())) settings.severity_overrides[code] = *s;
+                    if (auto s = parse_severity(value.get<std::string>()))
+                        settings.severity_overrides[code] = *s;
     }
     settings_ = std::move(settings);
     for (const auto& [uri, doc] : documents_.all()) mark_dirty(uri);
@@ -324,7 +399,8 @@ std::vector<Diagnostic> LanguageServer::analyze(const Document& doc) {
             doc.text, doc.path ? *doc.path : std::filesystem::path("/devcontainer.json"));
         for (auto& d : analysis.diagnostics) {
             if (settings_.disabled_rules.count(d.code)) continue;
-            if (auto it = settings_.severity_overrides.find(d.code); it != settings_.severity_overrides.end())
+            if (auto it = settings_.severity_overrides.find(d.code);
+                it != settings_.severity_overrides.end())
                 d.severity = it->second;
             result.push_back(std::move(d));
         }
@@ -356,8 +432,20 @@ void LanguageServer::publish(const Document& doc, const std::vector<Diagnostic>&
         if (!d.url.empty()) item["codeDescription"] = {{"href", d.url}};
         items.push_back(std::move(item));
     }
+    // A failed build's diagnostic stays beside the analysis until the next build or an edit of its
+    // line.
+    if (auto build = build_diagnostics_.find(doc.uri); build != build_diagnostics_.end())
+        for (const auto& d : build->second) {
+            Json item = {{"range", to_lsp(doc, d.range)},
+                         {"severity", static_cast<int>(d.severity)},
+                         {"code", d.code},
+                         {"source", "envbuilder"},
+                         {"message", d.message}};
+            items.push_back(std::move(item));
+        }
     published_[doc.uri] = diagnostics;
-    notify("textDocument/publishDiagnostics", {{"uri", doc.uri}, {"version", doc.version}, {"diagnostics", items}});
+    notify("textDocument/publishDiagnostics",
+           {{"uri", doc.uri}, {"version", doc.version}, {"diagnostics", items}});
 }
 
 Json LanguageServer::code_actions(const Json& params) {
@@ -375,7 +463,8 @@ Json LanguageServer::code_actions(const Json& params) {
         // A fix applies when its diagnostic touches the requested range.
         if (d.range.end < wanted.start || wanted.end < d.range.start) continue;
         Json edits = Json::array();
-        for (const auto& e : d.fix->edits) edits.push_back({{"range", to_lsp(*doc, e.range)}, {"newText", e.new_text}});
+        for (const auto& e : d.fix->edits)
+            edits.push_back({{"range", to_lsp(*doc, e.range)}, {"newText", e.new_text}});
         actions.push_back({{"title", d.fix->title},
                            {"kind", "quickfix"},
                            {"isPreferred", true},

@@ -23,7 +23,8 @@ StdioTransport::~StdioTransport() {
     if (thread_.joinable()) thread_.detach();
 }
 
-void StdioTransport::start(BodyHandler on_body, EndHandler on_end, std::function<void(std::string)> on_framing_error) {
+void StdioTransport::start(BodyHandler on_body, EndHandler on_end,
+                           std::function<void(std::string)> on_framing_error) {
     on_body_ = std::move(on_body);
     on_end_ = std::move(on_end);
     on_framing_error_ = std::move(on_framing_error);
@@ -39,9 +40,10 @@ void StdioTransport::start(BodyHandler on_body, EndHandler on_end, std::function
                 });
                 return;
             }
-            boost::asio::post(io_, [this, chunk = std::string(buffer.data(), static_cast<size_t>(n))]() mutable {
-                consume(std::move(chunk));
-            });
+            boost::asio::post(
+                io_, [this, chunk = std::string(buffer.data(), static_cast<size_t>(n))]() mutable {
+                    consume(std::move(chunk));
+                });
         }
     });
 }

@@ -17,7 +17,7 @@
 namespace envbuilder::lsp {
 
 class StdioTransport {
-public:
+  public:
     using BodyHandler = std::function<void(std::vector<std::string> bodies)>;
     using EndHandler = std::function<void(bool mid_message)>;
 
@@ -28,12 +28,13 @@ public:
     // order, on the io thread; framing errors (and oversized messages, which are skipped without
     // being held in memory) reach `on_framing_error`; end of input reaches `on_end`, with whether
     // it cut a message off.
-    void start(BodyHandler on_body, EndHandler on_end, std::function<void(std::string)> on_framing_error);
+    void start(BodyHandler on_body, EndHandler on_end,
+               std::function<void(std::string)> on_framing_error);
 
     // Sends one message. Must be called on the io thread. Returns false once the client is gone.
     bool send(const protocol::Json& message);
 
-private:
+  private:
     boost::asio::io_context& io_;
     int in_fd_, out_fd_;
     protocol::MessageReader reader_;

@@ -25,7 +25,8 @@ std::optional<std::filesystem::path> uri_to_path(const std::string& uri) {
     rest.erase(0, slash);
     std::string out;
     for (size_t i = 0; i < rest.size(); ++i) {
-        if (rest[i] == '%' && i + 2 < rest.size() && hex(rest[i + 1]) >= 0 && hex(rest[i + 2]) >= 0) {
+        if (rest[i] == '%' && i + 2 < rest.size() && hex(rest[i + 1]) >= 0 &&
+            hex(rest[i + 2]) >= 0) {
             out.push_back(static_cast<char>(hex(rest[i + 1]) * 16 + hex(rest[i + 2])));
             i += 2;
         } else {
