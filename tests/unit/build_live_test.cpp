@@ -538,3 +538,31 @@ CMD ["sh", "-c", "hello && id -un && ls /usr/share/doc/hello 2>&1 || true"]
           std::string::npos);  // whiteout of a base directory
     fs::remove_all(ws);
 }
+
+TEST_CASE("build: --compression zstd layers, read back by podman with their diff_ids verified",
+          "[build-live]") {
+    if (geteuid() != 0) return;
+    fs::path ws = fresh_temp_dir("zstd");
+    write(ws / "Dockerfile", "FROM oci:" + busybox_layout().string() +
+                                 ":latest\nRUN echo zstd > /z && seq 1 1000 > /numbers\n");
+    int status;
+    std::string out = run(std::string(kBinary) + " build --workspace " + ws.string() +
+                              " --no-push --compression zstd --oci-layout " +
+                              (ws / "out").string() + " --cache-dir " + (ws / "cache").string(),
+                          &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    std::string raw = run("skopeo inspect --raw oci:" + (ws / "out").string() + ":latest", &status);
+    CHECK(raw.find("application/vnd.oci.image.layer.v1.tar+zstd") != std::string::npos);
+    const std::string podman = "podman --root " + (ws / "podman").string() + " --runroot " +
+                               (ws / "podman-run").string() + " --storage-driver vfs";
+    // podman decompresses each layer and checks it against the config's diff_ids.
+    out = run(podman + " pull oci:" + (ws / "out").string() + ":latest && " + podman +
+                  " image inspect --format '{{len .RootFS.Layers}}' localhost" +
+                  (ws / "out").string() + ":latest",
+              &status);
+    INFO(out);
+    CHECK(status == 0);
+    CHECK(out.find("\n2\n") != std::string::npos);
+    fs::remove_all(ws);
+}
