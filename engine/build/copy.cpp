@@ -182,7 +182,10 @@ void hash_file(oci::Digester& d, const fs::path& path) {
 
 void set_metadata(const fs::path& path, const struct stat& source, const CopySpec& spec,
                   bool is_link) {
-    uint32_t uid = spec.owner ? spec.owner->uid : 0, gid = spec.owner ? spec.owner->gid : 0;
+    // Files from the context become root's; files from a stage or image keep their owners (as
+    // BuildKit does), unless --chown says otherwise.
+    uint32_t uid = spec.owner ? spec.owner->uid : spec.from_context ? 0 : source.st_uid;
+    uint32_t gid = spec.owner ? spec.owner->gid : spec.from_context ? 0 : source.st_gid;
     // EINVAL: a user namespace without that uid mapped (a rootless build with no subuid range).
     if (::lchown(path.c_str(), uid, gid) != 0 && ::geteuid() == 0 && errno != EINVAL)
         throw CopyError("cannot set the owner of " + path.string() + ": " + std::strerror(errno));
