@@ -195,30 +195,53 @@ std::string format_duration(std::chrono::milliseconds d) {
 }
 
 // Plain progress lines: a header per step, its output indented, and how it ended.
-std::function<void(const build::BuildEvent&)> event_printer(std::ostream& out) {
+std::function<void(const build::BuildEvent&)> event_printer(std::ostream& out, bool terminal) {
     auto transfers = progress_printer(out);
-    return [&out, transfers](const build::BuildEvent& e) {
+    // On a terminal, a step that printed nothing is finished on its own line: "[3/8] RUN … 1.2s".
+    auto header_open = std::make_shared<bool>(false);
+    return [&out, transfers, terminal, header_open](const build::BuildEvent& e) {
         using K = build::BuildEvent::Kind;
         std::string prefix = "[" + std::to_string(e.step) + "/" + std::to_string(e.steps) + "] ";
+        auto close_header = [&] {
+            if (*header_open) out << '\n';
+            *header_open = false;
+        };
         switch (e.kind) {
             case K::step_started:
-                out << prefix << e.instruction << std::endl;
+                close_header();
+                out << prefix << e.instruction;
+                if (terminal) {
+                    out << std::flush;
+                    *header_open = true;
+                } else {
+                    out << std::endl;
+                }
                 break;
-            case K::step_finished:
-                out << prefix << (e.cached ? "CACHED" : "done in " + format_duration(e.duration))
-                    << std::endl;
+            case K::step_finished: {
+                std::string how = e.cached ? "CACHED" : "done in " + format_duration(e.duration);
+                if (*header_open)
+                    out << "  \033[2m" << how << "\033[0m" << std::endl;
+                else
+                    out << prefix << how << std::endl;
+                *header_open = false;
                 break;
+            }
             case K::output:
+                close_header();
                 out << "  | " << e.text << std::endl;
                 break;
             case K::transfer:
-                if (e.transfer.kind == registry::TransferEvent::Kind::finished)
+                if (e.transfer.kind == registry::TransferEvent::Kind::finished) {
+                    close_header();
                     transfers(e.transfer);
+                }
                 break;
             case K::message:
+                close_header();
                 out << prefix << e.text << std::endl;
                 break;
             case K::warning:
+                close_header();
                 out << prefix << "warning: " << e.text << std::endl;
                 break;
         }
@@ -436,8 +459,8 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
             } else if (cmd.reproducible) {
                 request.source_date_epoch = 0;
             }
-            request.on_event =
-                cmd.json_progress ? json_event_printer(json_out) : event_printer(out);
+            request.on_event = cmd.json_progress ? json_event_printer(json_out)
+                                                 : event_printer(human, ::isatty(1) == 1);
             human << "building " << source.dockerfile.string() << " (context "
                   << source.context.string() << ")\n";
             build::BuiltImage built = build::build_image(request);
