@@ -6,6 +6,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+
+#include "devcontainer/devcontainer.h"
 
 #include "lsp/server.h"
 #include "lsp/uri.h"
@@ -42,6 +45,24 @@ Target target_of(const fs::path& path) {
                 break;
             }
         return {dir, {"--workspace", dir.string(), "--devcontainer", path.string()}};
+    }
+    // A Dockerfile that a devcontainer config beside it (or in .devcontainer above it) builds is
+    // built the way that config says: its context, args and target.
+    for (fs::path dir = path.parent_path(); !dir.empty() && dir != dir.root_path();
+         dir = dir.parent_path()) {
+        for (const fs::path& config : {dir / "devcontainer.json", dir / ".devcontainer.json",
+                                       dir / ".devcontainer" / "devcontainer.json"}) {
+            if (!fs::is_regular_file(config, ec)) continue;
+            std::ifstream in(config);
+            std::string text((std::istreambuf_iterator<char>(in)), {});
+            auto analysis = devcontainer::analyze_devcontainer(SourceText(text), config);
+            auto paths = devcontainer::resolve_build_paths(analysis.config, config);
+            if (paths &&
+                fs::weakly_canonical(paths->dockerfile, ec) == fs::weakly_canonical(path, ec))
+                return target_of(config);
+        }
+        if (dir.filename() != ".devcontainer" && dir.parent_path().filename() != ".devcontainer")
+            break;
     }
     return {path.parent_path(), {"--dockerfile", path.string()}};
 }

@@ -199,3 +199,18 @@ test('Build & Push without an image is a clear error', async () => {
   await assert.rejects(client.execute('envbuilder.nothing', []), (e) => e.code === -32602);
   await client.shutdown();
 });
+
+test('Build on a devcontainer Dockerfile follows the config that builds it (context, args)', { skip: !isRoot }, async () => {
+  const ws = path.join(tmp, 'by-dockerfile');
+  fs.mkdirSync(path.join(ws, '.devcontainer'), { recursive: true });
+  fs.writeFileSync(path.join(ws, 'data.txt'), 'context file\n');
+  fs.writeFileSync(path.join(ws, '.devcontainer', 'devcontainer.json'),
+    '{"build": {"dockerfile": "Dockerfile", "context": "..", "args": {"X": "from-config"}}}\n');
+  const dockerfile = path.join(ws, '.devcontainer', 'Dockerfile');
+  fs.writeFileSync(dockerfile, `FROM oci:${baseLayout}:latest\nARG X\nCOPY data.txt /\nRUN test "$X" = from-config\n`);
+  const client = new Client({ initializationOptions: settings() });
+  await client.initialize();
+  const result = await client.execute('envbuilder.build', [uriOf(dockerfile)]);
+  assert.match(result.digest, /^sha256:/);
+  await client.shutdown();
+});
