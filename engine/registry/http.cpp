@@ -118,6 +118,9 @@ HttpResponse perform(const HttpRequest& request, const TlsOptions& tls, const Bo
     curl_slist* headers = nullptr;
     for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
     curl_easy_setopt(curl, CURLOPT_SHARE, share);
+    // Large buffers: a layer moves in far fewer reads, writes and callbacks than with 16 KiB.
+    curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, 512L * 1024);
+    curl_easy_setopt(curl, CURLOPT_UPLOAD_BUFFERSIZE, 2L * 1024 * 1024);
     curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
     if (request.cancel) {
         curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
