@@ -15,14 +15,6 @@ const std::string kSource = ENVBUILDER_SOURCE_DIR;
 // RUN, and an empty /run; BuildKit leaves none, nor do we. The corpus never writes these paths.
 const std::string kBuildahMountStubs = "etc/hostname,etc/hosts,etc/resolv.conf,run";
 
-json layout_config(const fs::path& layout) {
-    json index = json::parse(read_file(layout / "index.json"));
-    auto blob = [&](const std::string& digest) {
-        return json::parse(read_file(layout / "blobs" / "sha256" / digest.substr(7)));
-    };
-    return blob(blob(index["manifests"][0]["digest"])["config"]["digest"]);
-}
-
 }  // namespace
 
 TEST_CASE(

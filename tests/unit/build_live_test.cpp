@@ -49,17 +49,6 @@ void push_base(const LiveRegistry& reg, const std::string& repository) {
     REQUIRE(status == 0);
 }
 
-// The image config exactly as written (skopeo's --config drops Docker's extensions, such as
-// Healthcheck), read from the OCI layout the build wrote.
-json layout_config(const fs::path& layout) {
-    json index = json::parse(read_file(layout / "index.json"));
-    auto blob = [&](const std::string& digest) {
-        return json::parse(read_file(layout / "blobs" / "sha256" / digest.substr(7)));
-    };
-    json manifest = blob(index["manifests"][0]["digest"]);
-    return blob(manifest["config"]["digest"]);
-}
-
 std::string run_image(const LiveRegistry& reg, const std::string& image,
                       const std::string& command = "") {
     int status;

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -81,6 +82,24 @@ inline fs::path fresh_temp_dir(const std::string& name) {
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir;
+}
+
+// The lines of a JSON-lines log (our helpers' request logs), parsed.
+inline std::vector<json> read_json_lines(const fs::path& file) {
+    std::vector<json> out;
+    std::istringstream lines(read_file(file));
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) out.push_back(json::parse(line));
+    return out;
+}
+
+// The config of the (first) image of an OCI layout, exactly as stored.
+inline json layout_config(const fs::path& layout) {
+    json index = json::parse(read_file(layout / "index.json"));
+    auto blob = [&](const std::string& digest) {
+        return json::parse(read_file(layout / "blobs" / "sha256" / digest.substr(7)));
+    };
+    return blob(blob(index["manifests"][0]["digest"])["config"]["digest"]);
 }
 
 // A child process for the life of the object, its output in `log`; killed on destruction.
@@ -212,7 +231,8 @@ struct LiveRegistry {
                    << "\", service: envbuilder-registry, issuer: envbuilder-test-issuer, "
                       "rootcertbundle: "
                    << setup.token_cert.string() << "}}\n";
-        if (!setup.proxy_remote.empty()) config << "proxy: {remoteurl: \"" << setup.proxy_remote << "\"}\n";
+        if (!setup.proxy_remote.empty())
+            config << "proxy: {remoteurl: \"" << setup.proxy_remote << "\"}\n";
         config.close();
         if (!setup.trusted_ca.empty())
             setenv("SSL_CERT_FILE", setup.trusted_ca.c_str(), 1);  // Go reads it

@@ -30,13 +30,7 @@ struct FaultProxy {
         process.reset();
         fs::remove_all(dir);
     }
-    std::vector<json> requests() const {
-        std::vector<json> out;
-        std::istringstream lines(read_file(dir / "requests.jsonl"));
-        for (std::string line; std::getline(lines, line);)
-            if (!line.empty()) out.push_back(json::parse(line));
-        return out;
-    }
+    std::vector<json> requests() const { return read_json_lines(dir / "requests.jsonl"); }
     std::vector<json> requests_to(const std::string& method, const std::string& path_part) const {
         std::vector<json> out;
         for (const auto& r : requests())

@@ -17,16 +17,18 @@ struct TokenService {
     TokenService() {
         dir = fresh_temp_dir("token-service");
         int status;
-        run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=envbuilder-test-issuer -keyout " +
+        run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=envbuilder-test-issuer "
+            "-keyout " +
                 (dir / "key.pem").string() + " -out " + (dir / "cert.pem").string(),
             &status);
         REQUIRE(status == 0);
         process = std::make_unique<ChildProcess>(
-            std::vector<std::string>{"node", std::string(ENVBUILDER_SOURCE_DIR) + "/tests/support/token_server.js",
-                                     "--key", (dir / "key.pem").string(), "--cert", (dir / "cert.pem").string(),
-                                     "--issuer", "envbuilder-test-issuer", "--htpasswd-user", kTestUser,
-                                     "--htpasswd-pass", kTestPassword, "--port-file", (dir / "port").string(), "--log",
-                                     (dir / "tokens.jsonl").string()},
+            std::vector<std::string>{
+                "node", std::string(ENVBUILDER_SOURCE_DIR) + "/tests/support/token_server.js",
+                "--key", (dir / "key.pem").string(), "--cert", (dir / "cert.pem").string(),
+                "--issuer", "envbuilder-test-issuer", "--htpasswd-user", kTestUser,
+                "--htpasswd-pass", kTestPassword, "--port-file", (dir / "port").string(), "--log",
+                (dir / "tokens.jsonl").string()},
             dir / "service.out");
         realm = "http://127.0.0.1:" + std::to_string(wait_for_port_file(dir / "port")) + "/token";
     }
@@ -41,13 +43,7 @@ struct TokenService {
         s.token_cert = dir / "cert.pem";
         return s;
     }
-    std::vector<json> requests() const {
-        std::vector<json> out;
-        std::istringstream lines(read_file(dir / "tokens.jsonl"));
-        for (std::string line; std::getline(lines, line);)
-            if (!line.empty()) out.push_back(json::parse(line));
-        return out;
-    }
+    std::vector<json> requests() const { return read_json_lines(dir / "tokens.jsonl"); }
     bool was_asked_for(const std::string& scope) const {
         for (const auto& r : requests())
             for (const auto& s : r["scope"])
@@ -58,7 +54,8 @@ struct TokenService {
 
 }  // namespace
 
-TEST_CASE("token auth: scopes for pull, push and mounts; anonymous pulls; refusals are clear", "[registry-live]") {
+TEST_CASE("token auth: scopes for pull, push and mounts; anonymous pulls; refusals are clear",
+          "[registry-live]") {
     TokenService tokens;
     LiveRegistry reg(tokens.registry_setup());
     setenv("ENVBUILDER_CERTS_DIR", (reg.dir / "certs.d").c_str(), 1);
@@ -82,7 +79,8 @@ TEST_CASE("token auth: scopes for pull, push and mounts; anonymous pulls; refusa
 
     // skopeo reads the image through the same token service.
     int status;
-    std::string inspect = run("skopeo inspect" + reg.skopeo_flags("") + " docker://" + reg.host + "/team/app:1", &status);
+    std::string inspect = run(
+        "skopeo inspect" + reg.skopeo_flags("") + " docker://" + reg.host + "/team/app:1", &status);
     INFO(inspect);
     REQUIRE(status == 0);
     CHECK(json::parse(inspect)["Digest"] == oci::digest_of(image.manifest).str());
@@ -91,7 +89,8 @@ TEST_CASE("token auth: scopes for pull, push and mounts; anonymous pulls; refusa
     registry::RegistryClient anonymous{registry::RegistryOptions{}};
     oci::BlobStore pulled(reg.dir / "pulled");
     CHECK(anonymous.get_manifest(app, "1").digest == oci::digest_of(image.manifest));
-    CHECK(anonymous.pull_blobs(app, image.blobs(), pulled) == std::vector<std::string>(3, reg.host));
+    CHECK(anonymous.pull_blobs(app, image.blobs(), pulled) ==
+          std::vector<std::string>(3, reg.host));
     try {
         anonymous.push_blob(reg.ref("team/anon:1"), image.layers[0], store);
         FAIL("an anonymous push must be refused");
@@ -103,7 +102,9 @@ TEST_CASE("token auth: scopes for pull, push and mounts; anonymous pulls; refusa
 
     // Wrong password: the token service refuses, the message names the user but not the secret.
     std::ofstream(reg.dir / "bad.json")
-        << json{{"auths", {{reg.host, {{"username", kTestUser}, {"password", "not-the-password"}}}}}}.dump();
+        << json{{"auths",
+                 {{reg.host, {{"username", kTestUser}, {"password", "not-the-password"}}}}}}
+               .dump();
     registry::RegistryOptions bad;
     bad.credentials = registry::CredentialStore::from_file(reg.dir / "bad.json");
     registry::RegistryClient refused(bad);
