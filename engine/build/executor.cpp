@@ -651,6 +651,8 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
     spec.ignore = ignore_ ? &*ignore_ : nullptr;
     spec.source_root = request_.context;
     std::string from_key;
+    // A --from source is fully named by its cache key, so it is only unpacked when the step runs.
+    StageState* from_state = nullptr;
     std::vector<std::string> words;
     if (ins.is_exec_form()) {
         for (const auto& w : *ins.json) words.push_back(expand(s, w.text, ins));
@@ -688,20 +690,14 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
         std::string value = flag.value ? expand(s, *flag.value, ins) : "";
         if (flag.name == "from") {
             if (auto stage = df_.find_stage(value); stage && stages_[*stage]) {
-                materialize(*stages_[*stage]);
-                spec.source_root = stages_[*stage]->root;
-                from_key = stages_[*stage]->cache_key;
+                from_state = &*stages_[*stage];
             } else if (!value.empty() && std::all_of(value.begin(), value.end(), ::isdigit) &&
                        std::stoul(value) < stages_.size() && stages_[std::stoul(value)]) {
                 auto& source = *stages_[std::stoul(value)];
-                materialize(source);
-                spec.source_root = source.root;
-                from_key = source.cache_key;
+                from_state = &source;
             } else {
                 if (!images_.count(value)) images_[value] = from_image(value, ins);
-                materialize(images_[value]);
-                spec.source_root = images_[value].root;
-                from_key = images_[value].cache_key;
+                from_state = &images_[value];
             }
             spec.from_context = false;
             spec.ignore = nullptr;
@@ -761,7 +757,10 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
         chown = flag->value ? expand(s, *flag->value, ins) : "";
     std::string inputs;
     try {
-        inputs = copy_inputs_digest(spec);
+        if (from_state)
+            from_key = from_state->cache_key;
+        else
+            inputs = copy_inputs_digest(spec);
     } catch (const std::exception& e) {
         fail(ins, e.what());
     }
@@ -776,6 +775,10 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
     for (const auto& source : sources) created_by += source + " ";
     created_by += words.back() + " # buildkit";
     layer_step(s, ins, definition, created_by, [&] {
+        if (from_state) {
+            materialize(*from_state);
+            spec.source_root = from_state->root;
+        }
         spec.root = s.root;
         try {
             if (!chown.empty()) spec.owner = resolve_chown(s.root, chown);
