@@ -35,6 +35,8 @@ struct BuildEvent {
     registry::TransferEvent transfer;
 };
 
+enum class Snapshotter { automatic, overlayfs, scan };
+
 struct BuildRequest {
     std::filesystem::path dockerfile;  // the Dockerfile to build
     std::filesystem::path context;     // the build context directory
@@ -51,6 +53,10 @@ struct BuildRequest {
     // images from identical inputs.
     std::optional<int64_t> source_date_epoch;
     bool no_cache = false;
+    // How a step's changes are found: overlayfs (each step's upper directory is its diff, base
+    // layers unpacked once under cache_dir/unpacked) or scanning a plain copy before and after.
+    // automatic: overlayfs where this process can mount it (reported), scanning otherwise.
+    Snapshotter snapshotter = Snapshotter::automatic;
     // RUN --mount=type=secret sources by id: files read at RUN time, never stored in a layer or
     // in the cache key.
     std::map<std::string, std::filesystem::path> secrets;

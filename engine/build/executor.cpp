@@ -20,7 +20,9 @@
 #include "build/sandbox.h"
 #include "build/step_cache.h"
 #include "layers/apply.h"
+#include "layers/overlay.h"
 #include "layers/snapshot.h"
+#include "layers/unpacked_store.h"
 #include "registry/http.h"
 #include "registry/image_pull.h"
 #include "syntax/dockerfile_parser.h"
@@ -71,6 +73,14 @@ std::string normalize_layer_media_type(const std::string& media_type) {
     return media_type;
 }
 
+// A stage root mounted as overlayfs: the unpacked layers below, this step's changes in `upper`.
+struct MountedRoot {
+    std::vector<fs::path> lowers;  // topmost first
+    fs::path upper, work;
+    size_t layers = 0;  // how many of the stage's layers the lowers hold
+    std::unique_ptr<layers::OverlayMount> merged;
+};
+
 // Everything a stage has built so far.
 struct StageState {
     json image;                           // the image config (OCI shape, Docker's extensions kept)
@@ -81,6 +91,9 @@ struct StageState {
     fs::path root;       // where the filesystem is materialized (empty until needed)
     size_t applied = 0;  // how many layers `root` holds
     std::optional<layers::Snapshot> snapshot;  // of `root` as it stands, when known
+    // overlayfs mode: `root` is this mount (shared by copies of the state, which clear it)
+    std::shared_ptr<MountedRoot> mount;
+    bool scan = false;  // this stage fell back to scanning (overlayfs refused its layers)
     std::string name;
 };
 
@@ -140,6 +153,9 @@ class Executor {
         created_ = request.source_date_epoch ? *request.source_date_epoch : now_seconds();
     }
     ~Executor() {
+        // Unmount before removing: removing through a mount would reach the unpacked layers.
+        stages_.clear();
+        images_.clear();
         std::error_code ec;
         fs::remove_all(work_, ec);
     }
@@ -165,6 +181,8 @@ class Executor {
     std::string file_label_;
     bool step_cached_ = false;
     const Instruction* current_ = nullptr;  // the instruction being carried out (ONBUILD: the FROM)
+    std::unique_ptr<layers::UnpackedLayers> unpacked_;  // set when stage roots are overlayfs
+    size_t roots_made_ = 0;
 
     void emit(const BuildEvent& e) const {
         if (request_.on_event) request_.on_event(e);
@@ -193,6 +211,10 @@ class Executor {
     dockerfile::VariableLookup lookup_for(const StageState& s) const;
     StageState from_image(const std::string& reference, const Instruction& ins);
     void materialize(StageState& s);
+    // overlayfs mode: mounts the stage's layers (unpacked once) with a fresh upper directory;
+    // false when overlayfs refuses them (the stage then scans, which is reported).
+    bool mount_root(StageState& s);
+    void choose_snapshotter();
     void run_stage(size_t index);
     void apply(StageState& s, const Instruction& ins, bool trigger);
     void history(StageState& s, const std::string& created_by, bool empty_layer);
@@ -313,10 +335,74 @@ StageState Executor::from_image(const std::string& reference, const Instruction&
     return s;
 }
 
+void Executor::choose_snapshotter() {
+    if (request_.snapshotter == Snapshotter::scan) {
+        message(BuildEvent::Kind::message, "filesystem: snapshot scanning (--snapshotter scan)");
+        return;
+    }
+    std::optional<std::string> why = layers::overlay_unavailable(work_);
+    if (why) {
+        if (request_.snapshotter == Snapshotter::overlayfs)
+            throw BuildError("--snapshotter overlayfs: overlayfs cannot be used here: " + *why);
+        message(BuildEvent::Kind::message,
+                "filesystem: snapshot scanning (overlayfs unavailable: " + *why + ")");
+        return;
+    }
+    unpacked_ = std::make_unique<layers::UnpackedLayers>(request_.cache_dir / "unpacked");
+    message(BuildEvent::Kind::message,
+            "filesystem: overlayfs (layers unpacked once in " + unpacked_->dir().string() +
+                "; each step's upper directory is its diff)");
+}
+
+bool Executor::mount_root(StageState& s) {
+    if (s.mount && s.mount->layers == s.layers.size()) return true;
+    std::vector<fs::path> lowers;  // topmost first
+    std::vector<std::string> warnings;
+    for (const auto& layer : s.layers) {
+        check_cancelled();
+        fs::path tree;
+        try {
+            tree = unpacked_->ensure(layer.digest, store_.path(layer.digest), lowers, warnings);
+        } catch (const std::exception& e) {
+            throw BuildError(e.what(), current_ ? std::optional<Range>(current_->range)
+                                                : std::nullopt);
+        }
+        lowers.insert(lowers.begin(), tree);
+    }
+    for (const auto& w : warnings) message(BuildEvent::Kind::warning, w);
+    s.mount.reset();  // what its upper held is in a layer now, or was no change at all
+    const std::string n = std::to_string(roots_made_++);
+    auto mount = std::make_shared<MountedRoot>();
+    mount->upper = work_ / ("upper-" + n);
+    mount->work = work_ / ("overlay-work-" + n);
+    mount->layers = s.layers.size();
+    mount->lowers = lowers;
+    if (mount->lowers.empty()) {
+        mount->lowers.push_back(work_ / "empty-lower");
+        fs::create_directories(mount->lowers.back());
+    }
+    fs::create_directories(mount->upper);
+    fs::create_directories(mount->work);
+    const fs::path root = work_ / ("root-" + n);
+    try {
+        mount->merged =
+            std::make_unique<layers::OverlayMount>(mount->lowers, mount->upper, mount->work, root);
+    } catch (const std::system_error& e) {
+        message(BuildEvent::Kind::warning, "stage " + s.name + ": " + e.what() +
+                                               "; its root is unpacked and scanned instead");
+        s.scan = true;
+        return false;
+    }
+    s.root = root;
+    s.mount = std::move(mount);
+    return true;
+}
+
 void Executor::materialize(StageState& s) {
-    if (s.root.empty()) {
-        static int counter = 0;
-        s.root = work_ / ("root-" + std::to_string(counter++));
+    if (unpacked_ && !s.scan && mount_root(s)) return;
+    if (s.root.empty() || s.mount) {
+        s.mount.reset();
+        s.root = work_ / ("root-" + std::to_string(roots_made_++));
         fs::create_directories(s.root);
         s.applied = 0;
     }
@@ -344,12 +430,23 @@ void Executor::layer_step(StageState& s, const Instruction& ins, const std::stri
         done.cached = true;
     } else {
         materialize(s);
-        if (!s.snapshot) s.snapshot = layers::Snapshot::scan(s.root, sandbox_mount_points());
-        act();
-        check_cancelled();
-        auto after = layers::Snapshot::scan(s.root, sandbox_mount_points());
-        auto changes = layers::diff(*s.snapshot, after);
-        s.snapshot = std::move(after);
+        std::vector<layers::Change> changes;
+        if (s.mount) {
+            act();
+            check_cancelled();
+            // What was there before: the lowers alone, as the kernel merges them.
+            layers::OverlayMount before(s.mount->lowers, {}, {},
+                                        work_ / ("before-" + std::to_string(roots_made_++)));
+            changes = layers::upper_changes(s.mount->upper, before.target(),
+                                            sandbox_mount_points());
+        } else {
+            if (!s.snapshot) s.snapshot = layers::Snapshot::scan(s.root, sandbox_mount_points());
+            act();
+            check_cancelled();
+            auto after = layers::Snapshot::scan(s.root, sandbox_mount_points());
+            changes = layers::diff(*s.snapshot, after);
+            s.snapshot = std::move(after);
+        }
         CachedStep made;
         if (!changes.empty()) {
             layers::WriteOptions options;
@@ -357,6 +454,14 @@ void Executor::layer_step(StageState& s, const Instruction& ins, const std::stri
             options.source_date_epoch = request_.source_date_epoch;
             made.layer = layers::write_layer(s.root, changes, store_, options);
             for (const auto& w : made.layer->warnings) message(BuildEvent::Kind::warning, w);
+            if (s.mount) {
+                // The upper directory holds exactly this layer: it becomes the layer's unpacked
+                // tree, and the next step mounts it as a lower.
+                s.mount->merged.reset();
+                unpacked_->adopt(made.layer->digest, s.mount->upper);
+                s.mount.reset();
+                s.root.clear();
+            }
         }
         cache_.store(key, made);
         hit = made;
@@ -1149,6 +1254,7 @@ void Executor::run_stage(size_t index) {
         if (!stages_[*parent]) fail(from, "stage '" + base + "' was not built");
         s = *stages_[*parent];
         s.root.clear();  // the parent keeps its own filesystem; this stage materializes its own
+        s.mount.reset();
         s.applied = 0;
         s.snapshot.reset();
         s.args.clear();
@@ -1284,6 +1390,7 @@ BuiltImage Executor::run() {
     stages_.assign(df_.stages.size(), std::nullopt);
     for (size_t s : needed) steps_ += 1 + df_.stages[s].instructions.size();
     fs::create_directories(work_);
+    choose_snapshotter();
     for (size_t s : needed) run_stage(s);
     return assemble(*stages_[target]);
 }

@@ -25,6 +25,7 @@ namespace {
 
 constexpr std::string_view whiteout_prefix = ".wh.";
 constexpr std::string_view opaque_marker = ".wh..wh..opq";
+constexpr const char* overlay_opaque_xattr = "trusted.overlay.opaque";
 // Big enough to keep syscalls few, small enough that a layer never weighs on memory.
 constexpr size_t read_block_size = 64 * 1024;
 
@@ -110,6 +111,8 @@ class LayerApplier {
                         const ParentAndLeaf& at, const std::optional<struct stat>& existing);
     void make_regular_file(archive* reader, archive_entry* entry, const ParentAndLeaf& at);
     void make_hard_link(archive_entry* entry, const std::string& name, const ParentAndLeaf& at);
+    // overlay_format: a hard link to a file of a lower layer becomes a copy of that file.
+    bool copy_from_lower(const std::vector<std::string>& target, const ParentAndLeaf& at);
     void make_special(archive_entry* entry, const std::string& name, const ParentAndLeaf& at);
     void set_owner(int dir, const std::string& leaf, archive_entry* entry);
     void set_xattrs(int dir, const std::string& leaf, archive_entry* entry,
@@ -273,6 +276,7 @@ void LayerApplier::make_hard_link(archive_entry* entry, const std::string& name,
     auto target_at = root_.find_parent_in_root(*target);
     auto target_stat =
         target_at ? stat_leaf(target_at->parent.get(), target_at->leaf) : std::nullopt;
+    if (!target_stat && options_.overlay_format && copy_from_lower(*target, at)) return;
     if (!target_stat)
         refuse(name, "hard link target \"" + target_name + "\" does not exist in the root");
     if (S_ISDIR(target_stat->st_mode))
@@ -287,6 +291,40 @@ void LayerApplier::make_hard_link(archive_entry* entry, const std::string& name,
     if (::linkat(target_at->parent.get(), target_at->leaf.c_str(), at.parent.get(), at.leaf.c_str(),
                  0) != 0)
         throw_errno("cannot create hard link to \"" + target_name + "\"", errno);
+}
+
+bool LayerApplier::copy_from_lower(const std::vector<std::string>& target,
+                                   const ParentAndLeaf& at) {
+    for (const auto& lower_path : options_.lower_roots) {
+        ConfinedRoot lower(lower_path);
+        auto found = lower.find_parent_in_root(target);
+        auto st = found ? stat_leaf(found->parent.get(), found->leaf) : std::nullopt;
+        if (!st) continue;
+        // A whiteout or a directory there: the target is not a file of the layers below.
+        if (!S_ISREG(st->st_mode)) return false;
+        UniqueFd from(::openat(found->parent.get(), found->leaf.c_str(),
+                               O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+        if (!from) throw_errno("cannot open the hard link target in a lower layer", errno);
+        if (stat_leaf(at.parent.get(), at.leaf)) remove_tree_at(at.parent.get(), at.leaf);
+        UniqueFd to(::openat(at.parent.get(), at.leaf.c_str(),
+                             O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        if (!to) throw_errno("cannot create file", errno);
+        for (off_t left = st->st_size; left > 0;) {
+            ssize_t n = ::copy_file_range(from.get(), nullptr, to.get(), nullptr,
+                                          static_cast<size_t>(left), 0);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) throw_errno("cannot copy the hard link target", errno);
+            if (n == 0) break;
+            left -= n;
+        }
+        if (options_.privileged && ::fchown(to.get(), st->st_uid, st->st_gid) != 0)
+            unrepresentable_owner(at.leaf, errno);
+        if (::fchmod(to.get(), st->st_mode & 07777) != 0) throw_errno("cannot change mode", errno);
+        const timespec times[2] = {st->st_mtim, st->st_mtim};
+        if (::futimens(to.get(), times) != 0) throw_errno("cannot set times", errno);
+        return true;
+    }
+    return false;
 }
 
 void LayerApplier::make_special(archive_entry* entry, const std::string& name,
@@ -335,6 +373,11 @@ void LayerApplier::set_xattrs(int dir, const std::string& leaf, archive_entry* e
     const void* value = nullptr;
     size_t size = 0;
     while (archive_entry_xattr_next(entry, &key, &value, &size) == ARCHIVE_OK) {
+        if (starts_with(key, "trusted.overlay.") || starts_with(key, "user.overlay.")) {
+            warn(name, std::string("extended attribute ") + key +
+                           " not kept: overlayfs's own attributes never come from a layer");
+            continue;
+        }
         if (::lsetxattr(path.c_str(), key, value, size, 0) == 0) continue;
         // The filesystem or our privileges may not allow an attribute (user.* on a symlink,
         // trusted.* unprivileged): the content is still right, so say it and go on.
@@ -348,6 +391,15 @@ void LayerApplier::set_xattrs(int dir, const std::string& leaf, archive_entry* e
 }
 
 void LayerApplier::apply_whiteout(const std::vector<std::string>& target) {
+    if (options_.overlay_format) {
+        // This layer's own entry at the path wins, whatever the order in the tar.
+        if (this_layer_.count(join_components(target, target.size()))) return;
+        ParentAndLeaf at = root_.open_parent_in_root(target);
+        if (stat_leaf(at.parent.get(), at.leaf)) remove_tree_at(at.parent.get(), at.leaf);
+        if (::mknodat(at.parent.get(), at.leaf.c_str(), S_IFCHR | 0, makedev(0, 0)) != 0)
+            throw_errno("cannot create the overlay whiteout", errno);
+        return;
+    }
     auto at = root_.find_parent_in_root(target);
     if (!at) return;  // nothing below to hide
     remove_lower(at->parent.get(), at->leaf, join_components(target, target.size()));
@@ -357,6 +409,12 @@ void LayerApplier::apply_opaque(const std::vector<std::string>& marker) {
     // The marker's parent is the opaque directory; resolve it as any entry's parent would be.
     ParentAndLeaf at = root_.open_parent_in_root(marker);
     const int dir = at.parent.get();
+    if (options_.overlay_format) {
+        if (marker.size() == 1) return;  // the root has nothing below it to hide in overlayfs
+        if (::setxattr(xattr_path(dir, ".").c_str(), overlay_opaque_xattr, "y", 1, 0) != 0)
+            throw_errno("cannot mark the directory opaque", errno);
+        return;
+    }
     const std::string dir_path =
         marker.size() > 1 ? join_components(marker, marker.size() - 1) : "";
     for (const auto& n : list_names(dir))

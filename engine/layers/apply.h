@@ -21,6 +21,13 @@ struct ApplyOptions {
     // chown entries and create device nodes; otherwise skip devices with a warning and keep the
     // caller's ownership
     bool privileged = ::geteuid() == 0;
+    // Unpack into an empty directory that will be an overlayfs lower layer: whiteouts become
+    // 0:0 character devices and opaque markers the trusted.overlay.opaque attribute, instead of
+    // removing what lies below (which is in other directories).
+    bool overlay_format = false;
+    // overlay_format only: the layers below (topmost first), where a hard link whose target is
+    // not in this layer finds the file to copy (overlayfs cannot link across layers).
+    std::vector<std::filesystem::path> lower_roots;
 };
 
 struct ApplyResult {
@@ -43,7 +50,8 @@ struct ApplyResult {
 // replacing root itself. Replacing an existing directory with a non-directory removes the
 // directory tree (as Docker does); an existing non-directory is replaced by a directory.
 // A directory entry for the root itself ("./") is accepted and leaves the root untouched: the
-// root belongs to the caller.
+// root belongs to the caller. Extended attributes in overlayfs's own namespaces
+// (trusted.overlay.*, user.overlay.*) are never taken from a layer: they would steer the mount.
 ApplyResult apply_layer(const std::filesystem::path& layer_file, const std::filesystem::path& root,
                         const ApplyOptions& options = {});
 

@@ -92,7 +92,7 @@ struct Pipeline {
 };
 
 // What goes into the layer at one path.
-enum class ItemKind { content, parent, whiteout };
+enum class ItemKind { content, parent, whiteout, opaque };
 
 struct Item {
     std::string path;  // for whiteouts, the deleted path (the entry is named after it)
@@ -138,6 +138,7 @@ class LayerTarWriter {
 
   private:
     void write_whiteout(const std::string& path);
+    void write_marker(const std::string& name);  // an empty file named for whiteouts' sake
     void set_times(archive_entry* entry, const struct stat& st) const;
     void add_xattrs(archive_entry* entry, int dir, const std::string& leaf) const;
     void write_header(archive_entry* entry, const std::string& path);
@@ -154,6 +155,7 @@ class LayerTarWriter {
 
 void LayerTarWriter::write(const Item& item) {
     if (item.kind == ItemKind::whiteout) return write_whiteout(item.path);
+    if (item.kind == ItemKind::opaque) return write_marker(item.path + "/.wh..wh..opq");
     const auto components = components_of(item.path);
     ParentAndLeaf at = root_.open_parent_beneath(components);
     auto st = stat_leaf(at.parent.get(), at.leaf);
@@ -214,8 +216,11 @@ void LayerTarWriter::write(const Item& item) {
 }
 
 void LayerTarWriter::write_whiteout(const std::string& path) {
+    write_marker(whiteout_name(path));
+}
+
+void LayerTarWriter::write_marker(const std::string& name) {
     Entry entry(archive_entry_new());
-    const std::string name = whiteout_name(path);
     archive_entry_set_pathname(entry.get(), name.c_str());
     archive_entry_set_mode(entry.get(), AE_IFREG | 0644);
     archive_entry_set_size(entry.get(), 0);
@@ -246,7 +251,11 @@ void LayerTarWriter::add_xattrs(archive_entry* entry, int dir, const std::string
     for (size_t start = 0; start < list.size();) {
         size_t end = list.find('\0', start);
         if (end == std::string::npos) end = list.size();
-        if (end > start) names.emplace_back(list.substr(start, end - start));
+        std::string name = list.substr(start, end - start);
+        // overlayfs's bookkeeping (of a layer tree read directly) is never layer content.
+        if (!name.empty() && name.rfind("trusted.overlay.", 0) != 0 &&
+            name.rfind("user.overlay.", 0) != 0)
+            names.push_back(std::move(name));
         start = end + 1;
     }
     // Listing order is the filesystem's; sorted, identical trees give identical bytes.
@@ -299,6 +308,12 @@ std::vector<Item> layer_items(const std::vector<Change>& changes) {
         if (change.kind == Change::Kind::deleted) {
             items.insert_or_assign(sort_key(change.path, true),
                                    Item{change.path, ItemKind::whiteout});
+        } else if (change.kind == Change::Kind::opaque) {
+            items.insert_or_assign(sort_key(change.path, false),
+                                   Item{change.path, ItemKind::content});
+            // First among the directory's entries: an empty name after the whiteout lead.
+            items.insert_or_assign(sort_key(change.path, false) + std::string("\x01\0", 2),
+                                   Item{change.path, ItemKind::opaque});
         } else {
             items.insert_or_assign(sort_key(change.path, false),
                                    Item{change.path, ItemKind::content});

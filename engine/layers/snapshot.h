@@ -30,7 +30,9 @@ struct Snapshot {
 };
 
 struct Change {
-    enum class Kind { added, modified, deleted };
+    // opaque: a directory (in the layer, as added) whose content in lower layers is hidden; the
+    // layer carries an opaque marker for it.
+    enum class Kind { added, modified, deleted, opaque };
     Kind kind;
     std::string path;
 };

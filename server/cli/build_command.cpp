@@ -1,5 +1,7 @@
 #include "cli/build_command.h"
 
+#include <sched.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <sys/stat.h>
@@ -47,6 +49,10 @@ constexpr const char* kUsage =
     "  --secret id=ID,src=FILE  a secret for RUN --mount=type=secret (also id=ID,env=VAR);\n"
     "                           never stored in the image or the cache\n"
     "  --compression gzip|zstd  layer compression (default gzip)\n"
+    "  --snapshotter auto|overlayfs|scan\n"
+    "                           how each step's changes are found: overlayfs (the upper\n"
+    "                           directory is the diff; needs root) or scanning the tree\n"
+    "                           (default auto: overlayfs where it can be mounted)\n"
     "  --reproducible           timestamps from SOURCE_DATE_EPOCH (0 when unset): identical "
     "images\n"
     "                           from identical inputs\n";
@@ -61,6 +67,7 @@ struct BuildCommand : RegistrySettings {
     std::vector<fs::path> secret_files;  // written from environment variables; removed at exit
     bool push = true, no_cache = false, reproducible = false, json_progress = false;
     layers::Compression compression = layers::Compression::gzip;
+    build::Snapshotter snapshotter = build::Snapshotter::automatic;
 };
 
 std::string parse(const std::vector<std::string>& args, BuildCommand& cmd) {
@@ -168,6 +175,16 @@ std::string parse(const std::vector<std::string>& args, BuildCommand& cmd) {
                 cmd.compression = layers::Compression::zstd;
             else
                 return "--compression takes gzip or zstd, got '" + *v + "'";
+        } else if (a == "--snapshotter") {
+            if (!(v = value())) return need("auto, overlayfs or scan");
+            if (*v == "auto")
+                cmd.snapshotter = build::Snapshotter::automatic;
+            else if (*v == "overlayfs")
+                cmd.snapshotter = build::Snapshotter::overlayfs;
+            else if (*v == "scan")
+                cmd.snapshotter = build::Snapshotter::scan;
+            else
+                return "--snapshotter takes auto, overlayfs or scan, got '" + *v + "'";
         } else {
             return "unknown option '" + a + "'";
         }
@@ -383,6 +400,11 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
         out.flush();
         return rerun_in_user_namespace(again, err);
     }
+    // The build's own mount namespace: the overlayfs mounts of stage roots vanish with the
+    // process however it ends, and are never seen by the host. (Multi-threaded callers get
+    // EINVAL and keep the host's; the executor unmounts what it mounted either way.)
+    if (::geteuid() == 0 && ::unshare(CLONE_NEWNS) == 0)
+        ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
     BuildCommand cmd;
     struct SecretCleanup {
         BuildCommand& cmd;
@@ -446,6 +468,7 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
             request.cache_dir = cmd.cache_dir;
             request.registry = cmd.options;
             request.compression = cmd.compression;
+            request.snapshotter = cmd.snapshotter;
             request.no_cache = cmd.no_cache;
             request.secrets = cmd.secrets;
             if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {

@@ -19,6 +19,7 @@
 
 #include "layers/apply.h"
 #include "layers/layer_writer.h"
+#include "layers/overlay.h"
 #include "layers/snapshot.h"
 #include "oci/blob_store.h"
 
@@ -696,4 +697,119 @@ TEST_CASE("layers: a 64 MiB file streams through writing and applying", "[layers
     CHECK(growth < 16u * 1024 * 1024);
     CHECK(layer.size > 64u * 1024 * 1024);  // random data does not compress
     CHECK(content_digest(dir / "target/big.bin") == content_digest(big));
+}
+
+TEST_CASE("layers: overlay format keeps whiteouts and opaque markers for the kernel", "[layers]") {
+    if (::geteuid() != 0 || overlay_unavailable(fs::temp_directory_path())) return;
+    TempDir dir("overlay-format");
+    const fs::path lower = dir / "lower";
+    write_file(lower / "gone/tree/file", "lower");
+    write_file(lower / "d/old", "lower");
+    write_file(lower / "keep/file", "lower");
+    write_file(lower / "hl/target", "linked from above");
+    REQUIRE(::chmod((lower / "hl/target").c_str(), 0640) == 0);
+    make_tar(dir / "layer.tar",
+             {tar_file(".wh.gone"), tar_dir("d/"), tar_file("d/.wh..wh..opq"),
+              tar_file("d/new", "upper"), tar_file("x/replaced", "upper"),
+              tar_file("x/.wh.replaced"), tar_hardlink("hl/link", "hl/target")});
+    ApplyOptions options;
+    options.overlay_format = true;
+    options.lower_roots = {lower};
+    const fs::path tree = dir / "tree";
+    fs::create_directories(tree);
+    ApplyResult applied = apply_layer(dir / "layer.tar", tree, options);
+    CHECK(applied.warnings.empty());
+
+    struct stat st {};
+    REQUIRE(::lstat((tree / "gone").c_str(), &st) == 0);
+    CHECK(S_ISCHR(st.st_mode));
+    CHECK(st.st_rdev == makedev(0, 0));
+    CHECK(get_xattr(tree / "d", "trusted.overlay.opaque") == "y");
+    CHECK(read_file(tree / "x/replaced") == "upper");  // this layer's own entry wins
+    // overlayfs cannot link across layers: the lower file is copied, mode and all.
+    CHECK(read_file(tree / "hl/link") == "linked from above");
+    REQUIRE(::lstat((tree / "hl/link").c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0640);
+    CHECK(!fs::exists(lower / "hl/link"));
+
+    // The kernel reads it as a layer: what the whiteout and the marker hide is gone.
+    OverlayMount view({tree, lower}, {}, {}, dir / "view");
+    CHECK(!fs::exists(dir / "view/gone"));
+    CHECK(!fs::exists(dir / "view/d/old"));
+    CHECK(read_file(dir / "view/d/new") == "upper");
+    CHECK(read_file(dir / "view/keep/file") == "lower");
+}
+
+TEST_CASE("layers: an overlayfs upper directory, read as a change set, is the step's layer",
+          "[layers]") {
+    if (::geteuid() != 0 || overlay_unavailable(fs::temp_directory_path())) return;
+    TempDir dir("overlay-upper");
+    const fs::path lower = dir / "lower";
+    build_sample_tree(lower);
+    write_file(lower / "var/lib/data/a", "a");
+    write_file(lower / "opt/dir-to-file/child", "child");
+    write_file(lower / "opt/file-to-dir", "file");
+    write_file(lower / "opt/rewrite", "old content");
+    write_file(lower / "opt/remade/old", "hidden by the opaque directory");
+    write_file(lower / "touched/only", "x");
+    set_mtime(lower / "touched", 1'300'000'000);
+    REQUIRE(run("cp -a " + lower.string() + " " + (dir / "copy").string()).status == 0);
+    for (const char* d : {"upper", "work"}) fs::create_directories(dir / d);
+
+    std::vector<Change> changes;
+    std::map<std::string, std::string> merged_tree;
+    oci::BlobStore store(dir / "store");
+    LayerBlob layer;
+    {
+        OverlayMount merged({lower}, dir / "upper", dir / "work", dir / "merged");
+        const fs::path live = dir / "merged";
+        fs::remove_all(live / "var/lib/data");
+        fs::remove(live / "etc/alias");
+        fs::remove_all(live / "opt/dir-to-file");
+        write_file(live / "opt/dir-to-file", "was a directory");
+        fs::remove(live / "opt/file-to-dir");
+        write_file(live / "opt/file-to-dir/inside", "was a file");
+        write_file(live / "opt/rewrite", "new content");
+        REQUIRE(::chown((live / "opt/rewrite").c_str(), 42, 43) == 0);
+        fs::remove_all(live / "opt/remade");
+        write_file(live / "opt/remade/fresh", "new");
+        write_file(live / "new/deep/file", "fresh");
+        fs::create_hard_link(live / "new/deep/file", live / "new/second");
+        REQUIRE(::chmod((live / "etc").c_str(), 0750) == 0);
+        // Copied up by the kernel, then put back as it was: no change.
+        write_file(live / "touched/scratch", "");
+        fs::remove(live / "touched/scratch");
+        set_mtime(live / "touched", 1'300'000'000);
+
+        OverlayMount before({lower}, {}, {}, dir / "before");
+        changes = upper_changes(dir / "upper", dir / "before");
+        merged_tree = describe_tree(live);
+        layer = write_layer(live, changes, store);
+    }
+    auto kind_of = [&](const std::string& path) {
+        std::vector<Change::Kind> kinds;
+        for (const auto& c : changes)
+            if (c.path == path) kinds.push_back(c.kind);
+        return kinds;
+    };
+    using K = Change::Kind;
+    CHECK(kind_of("var/lib/data") == std::vector<K>{K::deleted});
+    CHECK(kind_of("var/lib/data/a").empty());
+    CHECK(kind_of("opt/dir-to-file") == std::vector<K>{K::deleted, K::added});
+    CHECK(kind_of("opt/rewrite") == std::vector<K>{K::modified});
+    CHECK(kind_of("opt/file-to-dir") == std::vector<K>{K::deleted, K::added});
+    CHECK(kind_of("opt/remade") == std::vector<K>{K::opaque});
+    CHECK(kind_of("new") == std::vector<K>{K::added});
+    CHECK(kind_of("touched").empty());
+    CHECK(kind_of("usr").empty());
+    CHECK(std::is_sorted(changes.begin(), changes.end(),
+                         [](const Change& a, const Change& b) { return a.path < b.path; }));
+
+    // Written as a layer and applied to a plain copy of the lower tree, it gives the merged view.
+    auto entries = layer_mtimes(blob_path(store, layer));
+    CHECK(entries.count("opt/remade/.wh..wh..opq"));
+    CHECK(entries.count("var/lib/.wh.data"));
+    ApplyResult applied = apply_layer(blob_path(store, layer), dir / "copy");
+    CHECK(applied.warnings.empty());
+    CHECK(describe_tree(dir / "copy") == merged_tree);
 }

@@ -1,0 +1,218 @@
+#include "layers/overlay.h"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <system_error>
+
+#include "layers/confined_root.h"
+
+namespace envbuilder::layers {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* opaque_xattr = "trusted.overlay.opaque";
+
+bool in_initial_user_namespace() {
+    std::ifstream map("/proc/self/uid_map");
+    uint64_t inside = 1, outside = 1, count = 0;
+    map >> inside >> outside >> count;
+    return inside == 0 && outside == 0 && count == 4294967295ULL;
+}
+
+// Mount options take ',' and ':' as separators; our own paths never have them, and anything
+// else would be misread rather than refused by the kernel.
+void check_option_path(const fs::path& p) {
+    if (p.string().find_first_of(",:\\") != std::string::npos)
+        throw std::system_error(
+            EINVAL, std::generic_category(),
+            "overlayfs cannot take the path " + p.string() + " (it has ',', ':' or '\\')");
+}
+
+// mount(2) takes the options as one page: lower directories are named relative to their common
+// parent, which a forked child enters (the builder's own working directory stays put).
+void mount_overlay(std::vector<fs::path> lowers, fs::path upper, fs::path work, fs::path target) {
+    // The child changes directory: every path must stand on its own.
+    for (auto& l : lowers) l = fs::absolute(l);
+    if (!upper.empty()) upper = fs::absolute(upper), work = fs::absolute(work);
+    target = fs::absolute(target);
+    fs::path common = lowers.front().parent_path();
+    for (const auto& l : lowers)
+        if (l.parent_path() != common) common.clear();
+    std::string options = "lowerdir=";
+    for (size_t i = 0; i < lowers.size(); ++i) {
+        check_option_path(lowers[i]);
+        if (i) options += ':';
+        options += common.empty() ? lowers[i].string() : lowers[i].filename().string();
+    }
+    if (!upper.empty()) {
+        check_option_path(upper);
+        check_option_path(work);
+        options += ",upperdir=" + upper.string() + ",workdir=" + work.string();
+    }
+    options += ",redirect_dir=off,index=off,metacopy=off";
+    if (options.size() >= static_cast<size_t>(::sysconf(_SC_PAGESIZE)))
+        throw std::system_error(E2BIG, std::generic_category(),
+                                "overlayfs mount of " + std::to_string(lowers.size()) +
+                                    " layers: the options exceed a page");
+    const pid_t child = ::fork();
+    if (child < 0) throw std::system_error(errno, std::generic_category(), "fork");
+    if (child == 0) {
+        if (!common.empty() && ::chdir(common.c_str()) != 0) ::_exit(errno & 0xff);
+        if (::mount("overlay", target.c_str(), "overlay", 0, options.c_str()) != 0)
+            ::_exit(errno & 0xff);
+        ::_exit(0);
+    }
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    const int error = WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+    if (error != 0)
+        throw std::system_error(error, std::generic_category(),
+                                "cannot mount overlayfs on " + target.string());
+}
+
+bool is_whiteout(const struct stat& st) {
+    return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
+}
+
+bool is_opaque(int dir, const std::string& leaf) {
+    char value[2] = {};
+    ssize_t n = ::lgetxattr(xattr_path(dir, leaf).c_str(), opaque_xattr, value, sizeof value);
+    return n == 1 && value[0] == 'y';
+}
+
+struct UpperWalk {
+    const std::set<std::string>& excluded;
+    std::vector<Change> changes;
+
+    // Returns whether anything at or under `path` changed.
+    bool entry(int upper_dir, int view_dir, const std::string& leaf, const std::string& path) {
+        if (excluded.count(path)) return false;
+        auto st = stat_leaf(upper_dir, leaf);
+        if (!st) return false;  // removed while we looked
+        std::optional<struct stat> before =
+            view_dir >= 0 ? stat_leaf(view_dir, leaf) : std::nullopt;
+        if (is_whiteout(*st)) {
+            if (!before) return false;  // hides nothing
+            changes.push_back({Change::Kind::deleted, path});
+            return true;
+        }
+        if (!S_ISDIR(st->st_mode)) {
+            if (before && S_ISDIR(before->st_mode)) {
+                changes.push_back({Change::Kind::deleted, path});
+                before.reset();
+            }
+            changes.push_back({before ? Change::Kind::modified : Change::Kind::added, path});
+            return true;
+        }
+        const bool had_directory = before && S_ISDIR(before->st_mode);
+        const bool opaque = had_directory && is_opaque(upper_dir, leaf);
+        UniqueFd sub(
+            ::openat(upper_dir, leaf.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!sub) throw_errno("cannot open directory " + path, errno);
+        // Below an opaque directory nothing of the lower layers shows: every entry is new.
+        UniqueFd view_sub;
+        if (had_directory && !opaque)
+            view_sub = UniqueFd(
+                ::openat(view_dir, leaf.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        const size_t at = changes.size();
+        bool beneath = false;
+        for (const auto& name : list_names(sub.get()))
+            beneath |= entry(sub.get(), view_sub ? view_sub.get() : -1, name, path + "/" + name);
+        if (had_directory && !opaque && !beneath && before->st_mode == st->st_mode &&
+            before->st_uid == st->st_uid && before->st_gid == st->st_gid &&
+            before->st_mtim.tv_sec == st->st_mtim.tv_sec &&
+            before->st_mtim.tv_nsec == st->st_mtim.tv_nsec)
+            return false;  // only copied up
+        std::vector<Change> own;
+        if (before && !had_directory) own.push_back({Change::Kind::deleted, path});
+        own.push_back({opaque          ? Change::Kind::opaque
+                       : had_directory ? Change::Kind::modified
+                                       : Change::Kind::added,
+                       path});
+        changes.insert(changes.begin() + static_cast<std::ptrdiff_t>(at), own.begin(), own.end());
+        return true;
+    }
+};
+
+}  // namespace
+
+std::optional<std::string> overlay_unavailable(const fs::path& scratch) {
+    if (::geteuid() != 0) return "the build does not run as root";
+    if (!in_initial_user_namespace())
+        return "the build runs in a user namespace (overlay attributes need real root)";
+    const fs::path base = scratch / ("overlay-probe-" + std::to_string(::getpid()));
+    std::error_code ec;
+    fs::remove_all(base, ec);
+    for (const char* d : {"lower", "upper", "work", "merged"}) fs::create_directories(base / d, ec);
+    if (ec) return "cannot create " + base.string() + ": " + ec.message();
+    std::optional<std::string> why;
+    try {
+        mount_overlay({base / "lower"}, base / "upper", base / "work", base / "merged");
+        // Whiteouts and opaque markers are what the lower directories are made of.
+        if (::mknod((base / "lower" / "w").c_str(), S_IFCHR, makedev(0, 0)) != 0 ||
+            ::setxattr((base / "lower").c_str(), opaque_xattr, "y", 1, 0) != 0)
+            why = std::string("cannot make overlay whiteouts here: ") + std::strerror(errno);
+        ::umount2((base / "merged").c_str(), MNT_DETACH);
+    } catch (const std::system_error& e) {
+        why = e.what();
+    }
+    fs::remove_all(base, ec);
+    return why;
+}
+
+OverlayMount::OverlayMount(const std::vector<fs::path>& lowers, const fs::path& upper,
+                           const fs::path& work, const fs::path& target)
+    : target_(target) {
+    if (lowers.empty())
+        throw std::system_error(EINVAL, std::generic_category(), "overlayfs needs a lower layer");
+    std::vector<fs::path> stack = lowers;
+    if (upper.empty() && stack.size() == 1) {
+        empty_ = target.string() + ".empty";
+        fs::create_directories(empty_);
+        stack.push_back(empty_);
+    }
+    fs::create_directories(target);
+    mount_overlay(stack, upper, work, target);
+}
+
+OverlayMount::~OverlayMount() {
+    ::umount2(target_.c_str(), MNT_DETACH);
+    std::error_code ec;
+    if (!empty_.empty()) fs::remove(empty_, ec);
+}
+
+std::vector<Change> upper_changes(const fs::path& upper, const fs::path& lower_view,
+                                  const std::set<std::string>& excluded) {
+    std::set<std::string> skip;
+    for (std::string p : excluded) {
+        while (!p.empty() && p.front() == '/') p.erase(0, 1);
+        while (!p.empty() && p.back() == '/') p.pop_back();
+        if (!p.empty()) skip.insert(p);
+    }
+    UniqueFd upper_fd(::open(upper.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!upper_fd) throw_errno("cannot open " + upper.string(), errno);
+    UniqueFd view_fd(::open(lower_view.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!view_fd) throw_errno("cannot open " + lower_view.string(), errno);
+    UpperWalk walk{skip, {}};
+    for (const auto& name : list_names(upper_fd.get()))
+        walk.entry(upper_fd.get(), view_fd.get(), name, name);
+    // diff()'s order: by path, a deletion before an addition at the same path.
+    std::stable_sort(walk.changes.begin(), walk.changes.end(),
+                     [](const Change& a, const Change& b) { return a.path < b.path; });
+    return walk.changes;
+}
+
+}  // namespace envbuilder::layers
