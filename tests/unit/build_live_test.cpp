@@ -2,6 +2,8 @@
 // from Debian's busybox-static (tests/support/base_images.sh) is pushed to a real registry,
 // `envbuilder build` builds a devcontainer workspace on it and pushes the result, and skopeo,
 // umoci and crun (tests/support/run_image.sh) read and run what we pushed.
+#include <sys/stat.h>
+
 #include "live_registry.h"
 
 using namespace envbuilder;
@@ -553,5 +555,94 @@ TEST_CASE("build: --compression zstd layers, read back by podman with their diff
     INFO(out);
     CHECK(status == 0);
     CHECK(out.find("\n2\n") != std::string::npos);
+    fs::remove_all(ws);
+}
+
+TEST_CASE(
+    "build: overlayfs and scanning snapshotters give the same image filesystem; base layers "
+    "are unpacked once per boot",
+    "[build-live]") {
+    if (geteuid() != 0) return;
+    fs::path ws = fresh_temp_dir("snapshotters");
+    write(ws / "Dockerfile", "FROM oci:" + busybox_layout().string() + R"DF(:latest AS one
+RUN mkdir -p /data/sub /data/dir-to-file && echo one > /data/a && echo two > /data/sub/b && ln /data/a /data/a-link && ln -s a /data/sym
+RUN rm -rf /data/sub /data/dir-to-file && mkdir /data/sub && echo three > /data/sub/c && echo file > /data/dir-to-file && rm /bin/vi && chmod 700 /data && chown 12:34 /etc/group
+COPY context.txt /data/
+RUN touch /etc/scratch && rm /etc/scratch
+FROM scratch
+COPY --from=one /data /copied
+)DF");
+    write(ws / "context.txt", "from the context\n");
+    auto build = [&](const std::string& snapshotter, const std::string& cache) {
+        int status;
+        std::string out =
+            run("SOURCE_DATE_EPOCH=0 " + std::string(kBinary) + " build --workspace " +
+                    ws.string() + " --target one --no-push --reproducible" + " --oci-layout " +
+                    (ws / ("out-" + snapshotter)).string() + " --snapshotter " + snapshotter +
+                    " --cache-dir " + (ws / cache).string() + " 2>&1",
+                &status);
+        INFO(out);
+        REQUIRE(status == 0);
+        return out;
+    };
+    CHECK(build("scan", "cache-scan").find("filesystem: snapshot scanning (--snapshotter scan)") !=
+          std::string::npos);
+    CHECK(build("overlayfs", "cache-overlay").find("filesystem: overlayfs") != std::string::npos);
+
+    // umoci (not ours) unpacks both images; every path's type, mode, owner, size, time, link
+    // target and content agree.
+    auto unpacked = [&](const std::string& snapshotter) {
+        const fs::path bundle = ws / ("bundle-" + snapshotter);
+        int status;
+        std::string out = run("umoci unpack --image " + (ws / ("out-" + snapshotter)).string() +
+                                  ":latest " + bundle.string() + " 2>&1 && cd " + bundle.string() +
+                                  "/rootfs && find . -printf '%p %y %m %U %G %s %T@ %l\\n' | sort"
+                                  " && find . -type f -exec sha256sum {} + | sort",
+                              &status);
+        INFO(out);
+        REQUIRE(status == 0);
+        return out;
+    };
+    const std::string from_overlay = unpacked("overlayfs");
+    CHECK(from_overlay == unpacked("scan"));
+    CHECK(from_overlay.find("./data/sub/b") == std::string::npos);
+    CHECK(from_overlay.find("./bin/vi") == std::string::npos);
+    CHECK(from_overlay.find("./etc/group f 644 12 34") != std::string::npos);
+    CHECK(from_overlay.find("./data/dir-to-file f") != std::string::npos);
+    // The step that only touched /etc made no layer with overlayfs (the copied-up directory is
+    // as it was), so the overlay image has no more layers than the scanned one.
+    CHECK(layout_config(ws / "out-overlayfs")["rootfs"]["diff_ids"].size() <=
+          layout_config(ws / "out-scan")["rootfs"]["diff_ids"].size());
+
+    // The base layer's tree is reused by the next build (same inode: not unpacked again), and one
+    // from an earlier boot is unpacked afresh.
+    json index = json::parse(read_file(busybox_layout() / "index.json"));
+    json manifest =
+        json::parse(read_file(busybox_layout() / "blobs/sha256" /
+                              index["manifests"][0]["digest"].get<std::string>().substr(7)));
+    const std::string base_layer = manifest["layers"][0]["digest"].get<std::string>();
+    const fs::path tree = ws / "cache-overlay/unpacked" / ("sha256-" + base_layer.substr(7));
+    // A file of our own in the tree: gone when the tree is unpacked again.
+    REQUIRE(fs::is_directory(tree));
+    write(tree / "left-by-the-test", "");
+    write(ws / "context.txt", "changed, so the steps from COPY on run again\n");
+    build("overlayfs", "cache-overlay");
+    CHECK(fs::exists(tree / "left-by-the-test"));
+    write(fs::path(tree.string() + ".boot"), "an-earlier-boot\n");
+    write(ws / "context.txt", "changed again\n");
+    std::string out = build("overlayfs", "cache-overlay");
+    CHECK(fs::is_directory(tree / "bin"));
+    CHECK(!fs::exists(tree / "left-by-the-test"));
+    CHECK(read_file(fs::path(tree.string() + ".boot")) != "an-earlier-boot\n");
+    // The whole two-stage build, COPY --from a mounted stage included.
+    int status;
+    out = run(std::string(kBinary) + " build --workspace " + ws.string() +
+                  " --no-push --oci-layout " + (ws / "out-final").string() + " --cache-dir " +
+                  (ws / "cache-overlay").string() + " 2>&1",
+              &status);
+    INFO(out);
+    CHECK(status == 0);
+    // Nothing stays mounted once the builds are over.
+    CHECK(run("grep -c " + ws.string() + " /proc/self/mountinfo || true") == "0\n");
     fs::remove_all(ws);
 }

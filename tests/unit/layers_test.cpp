@@ -708,10 +708,9 @@ TEST_CASE("layers: overlay format keeps whiteouts and opaque markers for the ker
     write_file(lower / "keep/file", "lower");
     write_file(lower / "hl/target", "linked from above");
     REQUIRE(::chmod((lower / "hl/target").c_str(), 0640) == 0);
-    make_tar(dir / "layer.tar",
-             {tar_file(".wh.gone"), tar_dir("d/"), tar_file("d/.wh..wh..opq"),
-              tar_file("d/new", "upper"), tar_file("x/replaced", "upper"),
-              tar_file("x/.wh.replaced"), tar_hardlink("hl/link", "hl/target")});
+    make_tar(dir / "layer.tar", {tar_file(".wh.gone"), tar_dir("d/"), tar_file("d/.wh..wh..opq"),
+                                 tar_file("d/new", "upper"), tar_file("x/replaced", "upper"),
+                                 tar_file("x/.wh.replaced"), tar_hardlink("hl/link", "hl/target")});
     ApplyOptions options;
     options.overlay_format = true;
     options.lower_roots = {lower};
