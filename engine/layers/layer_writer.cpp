@@ -14,9 +14,11 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "layers/apply.h"
 #include "layers/confined_root.h"
+#include "layers/gzip_encoder.h"
 #include "layers/utf8_locale.h"
 
 namespace envbuilder::layers {
@@ -30,7 +32,7 @@ constexpr size_t copy_chunk_size = 64 * 1024;
 // Gzip level 1: a build writes a layer after every step and waits for it. Deflate's fast levels
 // take a fraction of the default level's time for output only a few percent larger, and the
 // registry (or the next pull) pays for those bytes once while every build pays for the time.
-constexpr const char* gzip_level = "1";
+constexpr int gzip_level = 1;
 // zstd's own default: already faster than gzip -1 with a better ratio.
 constexpr const char* zstd_level = "3";
 
@@ -54,7 +56,8 @@ using Entry = std::unique_ptr<archive_entry, EntryFree>;
 // here; exceptions must not cross its C frames, so they are kept and rethrown afterwards.
 struct Pipeline {
     oci::Digester diff_id;
-    archive* compressor = nullptr;  // null: the tar is the blob
+    archive* compressor = nullptr;  // zstd (libarchive's)
+    GzipEncoder* gzip = nullptr;    // gzip (ours); neither: the tar is the blob
     oci::BlobWriter* blob = nullptr;
     std::exception_ptr failure;
 
@@ -63,7 +66,9 @@ struct Pipeline {
         try {
             std::string_view bytes(static_cast<const char*>(buf), n);
             p->diff_id.update(bytes);
-            if (!p->compressor) {
+            if (p->gzip) {
+                p->gzip->write(bytes);
+            } else if (!p->compressor) {
                 p->blob->write(bytes);
             } else if (archive_write_data(p->compressor, buf, n) != static_cast<la_ssize_t>(n)) {
                 archive_failure(p->compressor, "compressing");
@@ -343,28 +348,22 @@ LayerBlob write_layer(const fs::path& root, const std::vector<Change>& changes,
     pipeline.blob = &blob;
 
     ArchiveWriter compressor;
-    if (options.compression != Compression::none) {
+    std::optional<GzipEncoder> gzip;
+    if (options.compression == Compression::gzip) {
+        result.media_type = "application/vnd.oci.image.layer.v1.tar+gzip";
+        gzip.emplace([&blob](std::string_view bytes) { blob.write(bytes); }, gzip_level);
+        pipeline.gzip = &*gzip;
+    } else if (options.compression == Compression::zstd) {
         // A raw-format archive is libarchive's bare compressor: one "entry", no headers.
         compressor.reset(archive_write_new());
         archive* c = compressor.get();
         if (archive_write_set_format_raw(c) != ARCHIVE_OK)
             archive_failure(c, "setting up the compressor");
-        if (options.compression == Compression::gzip) {
-            result.media_type = "application/vnd.oci.image.layer.v1.tar+gzip";
-            // ARCHIVE_WARN would mean an external gzip program: slower, and not ours to trust.
-            if (archive_write_add_filter_gzip(c) != ARCHIVE_OK ||
-                archive_write_set_filter_option(c, "gzip", "compression-level", gzip_level) !=
-                    ARCHIVE_OK ||
-                // No time in the gzip header: the same tar must compress to the same bytes.
-                archive_write_set_filter_option(c, "gzip", "timestamp", nullptr) != ARCHIVE_OK)
-                archive_failure(c, "setting up gzip");
-        } else {
-            result.media_type = "application/vnd.oci.image.layer.v1.tar+zstd";
-            if (archive_write_add_filter_zstd(c) != ARCHIVE_OK ||
-                archive_write_set_filter_option(c, "zstd", "compression-level", zstd_level) !=
-                    ARCHIVE_OK)
-                archive_failure(c, "setting up zstd");
-        }
+        result.media_type = "application/vnd.oci.image.layer.v1.tar+zstd";
+        if (archive_write_add_filter_zstd(c) != ARCHIVE_OK ||
+            archive_write_set_filter_option(c, "zstd", "compression-level", zstd_level) !=
+                ARCHIVE_OK)
+            archive_failure(c, "setting up zstd");
         archive_write_set_bytes_per_block(c, static_cast<int>(copy_chunk_size));
         archive_write_set_bytes_in_last_block(c, 1);  // no zero padding after the stream
         if (archive_write_open(c, &pipeline, nullptr, &Pipeline::blob_out, nullptr) != ARCHIVE_OK)
@@ -396,6 +395,7 @@ LayerBlob write_layer(const fs::path& root, const std::vector<Change>& changes,
     int status = archive_write_close(tar.get());
     pipeline.rethrow_failure();
     if (status != ARCHIVE_OK) archive_failure(tar.get(), "finishing the tar stream");
+    if (gzip) gzip->finish();
     if (compressor) {
         status = archive_write_close(compressor.get());
         pipeline.rethrow_failure();

@@ -18,6 +18,7 @@
 #include <random>
 
 #include "layers/apply.h"
+#include "layers/gzip_encoder.h"
 #include "layers/layer_writer.h"
 #include "layers/overlay.h"
 #include "layers/snapshot.h"
@@ -811,4 +812,40 @@ TEST_CASE("layers: an overlayfs upper directory, read as a change set, is the st
     ApplyResult applied = apply_layer(blob_path(store, layer), dir / "copy");
     CHECK(applied.warnings.empty());
     CHECK(describe_tree(dir / "copy") == merged_tree);
+}
+
+TEST_CASE("layers: gzip stores what would not compress and deflates the rest; gzip reads both",
+          "[layers]") {
+    TempDir dir("gzip");
+    std::mt19937_64 random(7);
+    std::string noise(3 * 1024 * 1024 + 123, '\0');
+    for (auto& c : noise) c = static_cast<char>(random());
+    std::string text;
+    while (text.size() < 2 * 1024 * 1024) text += "line of a configuration file, repeated\n";
+    CHECK(looks_incompressible(noise.substr(0, 256 * 1024)));
+    CHECK(!looks_incompressible(text.substr(0, 256 * 1024)));
+
+    // Text, noise, text: the level follows the content, and the stream stays one gzip member.
+    const std::string input = text + noise + text;
+    std::string output;
+    GzipEncoder encoder([&](std::string_view bytes) { output.append(bytes); }, 1);
+    for (size_t at = 0; at < input.size(); at += 100'000)
+        encoder.write(std::string_view(input).substr(at, 100'000));
+    encoder.finish();
+    // Noise costs a few bytes per stored block; text shrinks well below its size.
+    CHECK(output.size() < noise.size() + noise.size() / 100 + text.size() / 5);
+    CHECK(output.size() > noise.size());
+
+    write_file(dir / "out.gz", output);
+    CommandResult gunzip = run("gzip -dc " + (dir / "out.gz").string() + " > " +
+                               (dir / "out").string() + " && gzip -t " + (dir / "out.gz").string());
+    REQUIRE(gunzip.status == 0);
+    CHECK(read_file(dir / "out") == input);
+
+    // The same input, the same bytes.
+    std::string again;
+    GzipEncoder second([&](std::string_view bytes) { again.append(bytes); }, 1);
+    second.write(input);
+    second.finish();
+    CHECK(again == output);
 }
