@@ -94,6 +94,7 @@ struct StageState {
     // overlayfs mode: `root` is this mount (shared by copies of the state, which clear it)
     std::shared_ptr<MountedRoot> mount;
     bool scan = false;  // this stage fell back to scanning (overlayfs refused its layers)
+    bool root_ready = false;  // materialized at least once (said so)
     std::string name;
 };
 
@@ -224,9 +225,12 @@ class Executor {
     std::vector<std::string> run_environment(const StageState& s) const;
     void run_instruction(StageState& s, const Instruction& ins);
     // RUN --mount flags as sandbox mounts; `definition` gets what of them belongs in the cache key.
+    // `prepare` (one per mount, maybe empty) finishes a mount when the step runs.
+    using MountPreparation = std::function<void(SandboxMount&)>;
     std::vector<SandboxMount> run_mounts(StageState& s, const Instruction& ins,
                                          std::string& definition,
-                                         std::vector<std::string>& secret_env);
+                                         std::vector<std::string>& secret_env,
+                                         std::vector<MountPreparation>& prepare);
     void copy_instruction(StageState& s, const Instruction& ins);
     void workdir_instruction(StageState& s, const Instruction& ins);
     // Downloads an ADD URL (TLS verified) into the work directory, checks --checksum, and adds it
@@ -399,7 +403,21 @@ bool Executor::mount_root(StageState& s) {
 }
 
 void Executor::materialize(StageState& s) {
-    if (unpacked_ && !s.scan && mount_root(s)) return;
+    const bool first = !s.root_ready;
+    const auto started = std::chrono::steady_clock::now();
+    s.root_ready = true;
+    // Said once per stage: where a build spends its time unpacking is worth seeing, and a
+    // warm rebuild should show none of it.
+    auto announce = [&](const char* how) {
+        if (!first) return;
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+        message(BuildEvent::Kind::message,
+                "stage " + s.name + ": root filesystem ready (" + std::to_string(s.layers.size()) +
+                    " layers, " + how + ", " + std::to_string(ms) + " ms)");
+    };
+    if (unpacked_ && !s.scan && mount_root(s)) return announce("overlayfs");
     if (s.root.empty() || s.mount) {
         s.mount.reset();
         s.root = work_ / ("root-" + std::to_string(roots_made_++));
@@ -412,6 +430,7 @@ void Executor::materialize(StageState& s) {
         for (const auto& w : result.warnings) message(BuildEvent::Kind::warning, w);
         s.snapshot.reset();
     }
+    announce("unpacked");
 }
 
 void Executor::history(StageState& s, const std::string& created_by, bool empty_layer) {
@@ -533,7 +552,9 @@ void Executor::run_instruction(StageState& s, const Instruction& ins) {
     }
     std::string mount_definition;
     std::vector<std::string> secret_env;
-    std::vector<SandboxMount> mounts = run_mounts(s, ins, mount_definition, secret_env);
+    std::vector<MountPreparation> prepare;
+    std::vector<SandboxMount> mounts =
+        run_mounts(s, ins, mount_definition, secret_env, prepare);
     if (const auto* security = ins.flag("security");
         security && security->value.value_or("") != "sandbox")
         fail(ins, "--security=" + security->value.value_or("") +
@@ -560,6 +581,8 @@ void Executor::run_instruction(StageState& s, const Instruction& ins) {
         created_by += " # buildkit";
     }
     layer_step(s, ins, definition, created_by, [&] {
+        for (size_t i = 0; i < mounts.size(); ++i)
+            if (prepare[i]) prepare[i](mounts[i]);
         SandboxSpec spec;
         spec.root = s.root;
         spec.argv = argv;
@@ -609,7 +632,8 @@ void Executor::run_instruction(StageState& s, const Instruction& ins) {
 
 std::vector<SandboxMount> Executor::run_mounts(StageState& s, const Instruction& ins,
                                                std::string& definition,
-                                               std::vector<std::string>& secret_env) {
+                                               std::vector<std::string>& secret_env,
+                                               std::vector<MountPreparation>& prepare) {
     std::vector<SandboxMount> mounts;
     for (const auto& flag : ins.flags) {
         if (flag.name != "mount") continue;
@@ -640,6 +664,7 @@ std::vector<SandboxMount> Executor::run_mounts(StageState& s, const Instruction&
         }
         SandboxMount m;
         m.target = target;
+        MountPreparation preparation;
         if (type == "cache") {
             if (target.empty()) fail(ins, "--mount=type=cache needs a target");
             std::string id = get({"id"}, target);
@@ -673,18 +698,25 @@ std::vector<SandboxMount> Executor::run_mounts(StageState& s, const Instruction&
             std::string source = get({"source", "src"}, "/");
             fs::path source_root = request_.context;
             std::string source_key;
+            // Where the source is on the host, found only when the step runs: a cached step
+            // never unpacks (or mounts) the stage it would have read.
+            std::function<fs::path()> locate;
             if (!from.empty()) {
                 StageState* other = nullptr;
                 if (auto stage = df_.find_stage(from); stage && stages_[*stage])
                     other = &*stages_[*stage];
                 if (!other) {
-                    if (!images_.count(from)) images_[from] = from_image(from, ins);
+                    if (!images_.count(from)) {
+                        images_[from] = from_image(from, ins);
+                        images_[from].name = from;
+                    }
                     other = &images_[from];
                 }
-                materialize(*other);
-                source_root = other->root;
                 source_key = other->cache_key;
-                m.source = resolve_in_root(source_root, source);
+                locate = [this, other, source] {
+                    materialize(*other);
+                    return resolve_in_root(other->root, source);
+                };
             } else {
                 // From the context: confined to it, and its content is part of the cache key.
                 CopySpec probe;
@@ -697,23 +729,28 @@ std::vector<SandboxMount> Executor::run_mounts(StageState& s, const Instruction&
                 } catch (const std::exception& e) {
                     fail(ins, "--mount=type=bind: " + std::string(e.what()));
                 }
-                m.source = resolve_in_root(request_.context, source);
+                fs::path resolved = resolve_in_root(request_.context, source);
+                if (!fs::exists(resolved))
+                    fail(ins, "--mount=type=bind: source '" + source + "' not found");
+                locate = [resolved] { return resolved; };
             }
-            if (!fs::exists(m.source))
-                fail(ins, "--mount=type=bind: source '" + source + "' not found");
             bool writable = flag_set({"rw", "readwrite"});
             m.readonly = !writable;
-            if (writable) {
+            preparation = [this, locate, source, writable, &ins](SandboxMount& mount) {
+                mount.source = locate();
+                if (!fs::exists(mount.source))
+                    fail(ins, "--mount=type=bind: source '" + source + "' not found");
+                if (!writable) return;
                 // Writes to a rw bind are thrown away after the step: the step gets a copy.
                 static int copies = 0;
                 fs::path copy = work_ / ("bind-" + std::to_string(copies++));
                 std::error_code ec;
-                fs::copy(m.source, copy,
+                fs::copy(mount.source, copy,
                          fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
                 if (ec)
                     fail(ins, "--mount=type=bind: cannot copy '" + source + "': " + ec.message());
-                m.source = copy;
-            }
+                mount.source = copy;
+            };
             definition +=
                 " mount=bind:" + source + ":" + target + ":" + source_key + (writable ? ":rw" : "");
         } else if (type == "secret") {
@@ -745,6 +782,7 @@ std::vector<SandboxMount> Executor::run_mounts(StageState& s, const Instruction&
         } else {
             fail(ins, "--mount: unknown type '" + type + "' (bind, cache, tmpfs, secret or ssh)");
         }
+        prepare.push_back(std::move(preparation));
         mounts.push_back(std::move(m));
     }
     return mounts;
@@ -801,7 +839,10 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
                 auto& source = *stages_[std::stoul(value)];
                 from_state = &source;
             } else {
-                if (!images_.count(value)) images_[value] = from_image(value, ins);
+                if (!images_.count(value)) {
+                    images_[value] = from_image(value, ins);
+                    images_[value].name = value;
+                }
                 from_state = &images_[value];
             }
             spec.from_context = false;
@@ -1255,6 +1296,7 @@ void Executor::run_stage(size_t index) {
         s = *stages_[*parent];
         s.root.clear();  // the parent keeps its own filesystem; this stage materializes its own
         s.mount.reset();
+        s.root_ready = false;
         s.applied = 0;
         s.snapshot.reset();
         s.args.clear();

@@ -569,8 +569,10 @@ RUN mkdir -p /data/sub /data/dir-to-file && echo one > /data/a && echo two > /da
 RUN rm -rf /data/sub /data/dir-to-file && mkdir /data/sub && echo three > /data/sub/c && echo file > /data/dir-to-file && rm /bin/vi && chmod 700 /data && chown 12:34 /etc/group
 COPY context.txt /data/
 RUN touch /etc/scratch && rm /etc/scratch
-FROM scratch
+FROM oci:)DF" + busybox_layout().string() +
+                                 R"DF(:latest
 COPY --from=one /data /copied
+RUN --mount=type=bind,from=one,source=/data,target=/mnt cat /mnt/sub/c > /from-one
 )DF");
     write(ws / "context.txt", "from the context\n");
     auto build = [&](const std::string& snapshotter, const std::string& cache) {
@@ -642,6 +644,16 @@ COPY --from=one /data /copied
               &status);
     INFO(out);
     CHECK(status == 0);
+    CHECK(out.find("stage one: root filesystem ready") != std::string::npos);
+    // Warm: every step cached, so no stage's filesystem is unpacked or mounted at all — COPY
+    // --from and RUN --mount from a stage included.
+    out = run(std::string(kBinary) + " build --workspace " + ws.string() +
+                  " --no-push --oci-layout " + (ws / "out-final").string() + " --cache-dir " +
+                  (ws / "cache-overlay").string() + " 2>&1",
+              &status);
+    INFO(out);
+    CHECK(status == 0);
+    CHECK(out.find("root filesystem ready") == std::string::npos);
     // Nothing stays mounted once the builds are over.
     CHECK(run("grep -c " + ws.string() + " /proc/self/mountinfo || true") == "0\n");
     fs::remove_all(ws);
