@@ -28,6 +28,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view whiteout_prefix = ".wh.";
+// File content is read in pieces this big: few syscalls for a big file, one buffer per layer.
+constexpr size_t read_chunk_size = 1024 * 1024;
+// What libarchive hands the compressor at a time.
 constexpr size_t copy_chunk_size = 64 * 1024;
 // Gzip level 1: a build writes a layer after every step and waits for it. Deflate's fast levels
 // take a fraction of the default level's time for output only a few percent larger, and the
@@ -156,6 +159,7 @@ class LayerTarWriter {
     std::vector<std::string>& warnings_;
     // First path written for each multiply-linked inode; later ones become tar hard links.
     std::map<std::pair<dev_t, ino_t>, std::string> first_links_;
+    std::string buffer_ = std::string(read_chunk_size, '\0');
 };
 
 void LayerTarWriter::write(const Item& item) {
@@ -287,7 +291,7 @@ void LayerTarWriter::write_header(archive_entry* entry, const std::string& path)
 }
 
 void LayerTarWriter::copy_content(int fd, uint64_t size, const std::string& path) {
-    std::string buffer(copy_chunk_size, '\0');
+    std::string& buffer = buffer_;
     uint64_t copied = 0;
     while (copied < size) {
         size_t want = static_cast<size_t>(std::min<uint64_t>(buffer.size(), size - copied));
@@ -384,6 +388,8 @@ LayerBlob write_layer(const fs::path& root, const std::vector<Change>& changes,
     // Extended attributes under the SCHILY.xattr keys GNU tar, Docker and containerd read (not
     // also libarchive's own copy of each).
     archive_write_set_format_option(tar.get(), "pax", "xattrheader", "SCHILY");
+    // Unblocked: content goes to the digests and the compressor as written, without a copy.
+    archive_write_set_bytes_per_block(tar.get(), 0);
     archive_write_set_bytes_in_last_block(tar.get(), 1);
     if (archive_write_open(tar.get(), &pipeline, nullptr, &Pipeline::tar_out, nullptr) !=
         ARCHIVE_OK)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -62,22 +63,34 @@ void mount_overlay(std::vector<fs::path> lowers, fs::path upper, fs::path work, 
         options += ",upperdir=" + upper.string() + ",workdir=" + work.string();
     }
     options += ",redirect_dir=off,index=off,metacopy=off";
-    if (options.size() >= static_cast<size_t>(::sysconf(_SC_PAGESIZE)))
+    // volatile: no sync of the upper directory, neither the RUN's own fsync calls (package
+    // managers make thousands) nor the one at unmount. A crash loses the build anyway, and the
+    // trees made from upper directories are only trusted within the boot that wrote them.
+    static std::atomic<bool> volatile_refused{false};
+    const bool try_volatile = !upper.empty() && !volatile_refused;
+    if (options.size() + 16 >= static_cast<size_t>(::sysconf(_SC_PAGESIZE)))
         throw std::system_error(E2BIG, std::generic_category(),
                                 "overlayfs mount of " + std::to_string(lowers.size()) +
                                     " layers: the options exceed a page");
-    const pid_t child = ::fork();
-    if (child < 0) throw std::system_error(errno, std::generic_category(), "fork");
-    if (child == 0) {
-        if (!common.empty() && ::chdir(common.c_str()) != 0) ::_exit(errno & 0xff);
-        if (::mount("overlay", target.c_str(), "overlay", 0, options.c_str()) != 0)
-            ::_exit(errno & 0xff);
-        ::_exit(0);
+    auto attempt = [&](const std::string& with) {
+        const pid_t child = ::fork();
+        if (child < 0) throw std::system_error(errno, std::generic_category(), "fork");
+        if (child == 0) {
+            if (!common.empty() && ::chdir(common.c_str()) != 0) ::_exit(errno & 0xff);
+            if (::mount("overlay", target.c_str(), "overlay", 0, with.c_str()) != 0)
+                ::_exit(errno & 0xff);
+            ::_exit(0);
+        }
+        int status = 0;
+        while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+        }
+        return WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+    };
+    int error = attempt(try_volatile ? options + ",volatile" : options);
+    if (error == EINVAL && try_volatile) {  // a kernel before 5.10
+        error = attempt(options);
+        if (error == 0) volatile_refused = true;
     }
-    int status = 0;
-    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-    }
-    const int error = WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
     if (error != 0)
         throw std::system_error(error, std::generic_category(),
                                 "cannot mount overlayfs on " + target.string());
