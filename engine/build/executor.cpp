@@ -1457,8 +1457,9 @@ void write_oci_layout(const BuiltImage& image, const oci::BlobStore& store, cons
 
 oci::Digest push_image(const BuiltImage& image, const oci::BlobStore& store,
                        registry::RegistryClient& client, const oci::Reference& ref) {
-    for (const auto& l : image.layers) client.push_blob(ref, l, store);
-    client.push_blob(ref, image.config, store);
+    std::vector<oci::Descriptor> blobs = image.layers;
+    blobs.push_back(image.config);
+    client.push_blobs(ref, blobs, store);
     return client.push_manifest(ref, ref.digest.empty() ? ref.tag : ref.digest, image.manifest,
                                 oci::kMediaTypeImageManifest);
 }

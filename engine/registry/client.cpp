@@ -3,9 +3,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -473,18 +475,19 @@ std::string RegistryClient::pull_blob(const oci::Reference& ref, const oci::Desc
     });
 }
 
-std::vector<std::string> RegistryClient::pull_blobs(const oci::Reference& ref,
-                                                    const std::vector<oci::Descriptor>& blobs,
-                                                    oci::BlobStore& store) {
-    std::vector<std::string> sources(blobs.size());
+namespace {
+
+// Runs work(i) for i in [0, count) on up to `parallel` threads (this one included). After a
+// failure no new item starts; the first failure is rethrown once all threads are done.
+void for_each_parallel(size_t count, int parallel, const std::function<void(size_t)>& work) {
     std::atomic<size_t> next{0};
     std::atomic<bool> failed{false};
     std::exception_ptr first_error;
     std::mutex error_mutex;
     auto worker = [&] {
-        for (size_t i; !failed && (i = next++) < blobs.size();) {
+        for (size_t i; !failed && (i = next++) < count;) {
             try {
-                sources[i] = pull_blob(ref, blobs[i], store);
+                work(i);
             } catch (...) {
                 std::lock_guard lock(error_mutex);
                 if (!first_error) first_error = std::current_exception();
@@ -492,14 +495,32 @@ std::vector<std::string> RegistryClient::pull_blobs(const oci::Reference& ref,
             }
         }
     };
-    size_t threads =
-        std::min<size_t>(blobs.size(), static_cast<size_t>(std::max(1, options_.parallel_pulls)));
+    const size_t threads = std::min<size_t>(count, static_cast<size_t>(std::max(1, parallel)));
     std::vector<std::thread> pool;
     for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
     worker();
     for (auto& t : pool) t.join();
     if (first_error) std::rethrow_exception(first_error);
+}
+
+}  // namespace
+
+std::vector<std::string> RegistryClient::pull_blobs(const oci::Reference& ref,
+                                                    const std::vector<oci::Descriptor>& blobs,
+                                                    oci::BlobStore& store) {
+    std::vector<std::string> sources(blobs.size());
+    for_each_parallel(blobs.size(), options_.parallel_pulls,
+                      [&](size_t i) { sources[i] = pull_blob(ref, blobs[i], store); });
     return sources;
+}
+
+std::vector<PushOutcome> RegistryClient::push_blobs(const oci::Reference& ref,
+                                                    const std::vector<oci::Descriptor>& blobs,
+                                                    const oci::BlobStore& store) {
+    std::vector<PushOutcome> outcomes(blobs.size());
+    for_each_parallel(blobs.size(), options_.parallel_pulls,
+                      [&](size_t i) { outcomes[i] = push_blob(ref, blobs[i], store); });
+    return outcomes;
 }
 
 bool RegistryClient::has_blob(const oci::Reference& ref, const oci::Digest& digest) {

@@ -38,7 +38,7 @@ struct RegistryOptions {
     // Blobs larger than this are uploaded in PATCH chunks of this size, each retried on its own
     // from where the registry says it stands; smaller ones in one PUT.
     uint64_t chunk_size = 64u << 20;
-    int parallel_pulls = 4;   // blobs pulled at once by pull_blobs
+    int parallel_pulls = 4;   // blobs moved at once by pull_blobs and push_blobs
     long stall_seconds = 60;  // a transfer with no progress for this long fails (and is retried)
     TransferObserver on_transfer;
     // Set (from any thread) to cancel every transfer of this client within a fraction of a second.
@@ -91,6 +91,11 @@ class RegistryClient {
     // repository of the same registry where this client has seen it there.
     PushOutcome push_blob(const oci::Reference& ref, const oci::Descriptor& blob,
                           const oci::BlobStore& store);
+    // Pushes several blobs, up to options.parallel_pulls at once (an image's layers, before its
+    // manifest). The first failure is thrown once the transfers under way have ended.
+    std::vector<PushOutcome> push_blobs(const oci::Reference& ref,
+                                        const std::vector<oci::Descriptor>& blobs,
+                                        const oci::BlobStore& store);
     // Tells the client that `repository` of `registry` holds a blob (e.g. a base image's layer),
     // so that a push elsewhere in that registry can mount it instead of uploading it.
     void remember_blob(const oci::Reference& ref, const oci::Digest& digest);

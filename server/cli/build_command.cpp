@@ -520,8 +520,9 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
             for (const auto& ref : targets) {
                 if (origin)
                     for (const auto& l : result.layers) client.remember_blob(*origin, l.digest);
-                for (const auto& l : result.layers) client.push_blob(ref, l, store);
-                client.push_blob(ref, result.config, store);
+                std::vector<oci::Descriptor> blobs = result.layers;
+                blobs.push_back(result.config);
+                client.push_blobs(ref, blobs, store);
                 oci::Digest pushed =
                     client.push_manifest(ref, ref.digest.empty() ? ref.tag : ref.digest,
                                          result.manifest, result.media_type);

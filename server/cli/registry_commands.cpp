@@ -166,7 +166,7 @@ int run_push(const std::vector<std::string>& args, std::ostream& out, std::ostre
                     if (!layout.blobs().has(blob.digest))
                         throw std::runtime_error("blob " + blob.digest.str() + " is missing from " +
                                                  layout_dir);
-                for (const auto& blob : blobs) client.push_blob(ref, blob, layout.blobs());
+                client.push_blobs(ref, blobs, layout.blobs());
             }
             if (d.digest != top->digest)
                 client.push_manifest(ref, d.digest.str(), body, d.media_type);
