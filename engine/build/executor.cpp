@@ -16,6 +16,7 @@
 #include "analysis/stage_model.h"
 #include "build/build.h"
 #include "build/copy.h"
+#include "build/emulation.h"
 #include "build/root_paths.h"
 #include "build/sandbox.h"
 #include "build/step_cache.h"
@@ -95,6 +96,7 @@ struct StageState {
     std::shared_ptr<MountedRoot> mount;
     bool scan = false;  // this stage fell back to scanning (overlayfs refused its layers)
     bool root_ready = false;  // materialized at least once (said so)
+    oci::Platform platform;   // what its binaries are built for
     std::string name;
 };
 
@@ -210,7 +212,13 @@ class Executor {
     std::string expand(const StageState& s, const std::string& text, const Instruction& ins,
                        bool words = false, std::vector<std::string>* out_words = nullptr) const;
     dockerfile::VariableLookup lookup_for(const StageState& s) const;
-    StageState from_image(const std::string& reference, const Instruction& ins);
+    // `platform`: the stage's (FROM --platform), else the build's.
+    StageState from_image(const std::string& reference, const Instruction& ins,
+                          const std::optional<oci::Platform>& platform = std::nullopt);
+    // Fails the RUN `ins` when the stage's binaries cannot run here; says once which emulator
+    // runs them when they are foreign.
+    void check_runnable(const StageState& s, const Instruction& ins);
+    std::set<std::string> emulation_reported_;
     void materialize(StageState& s);
     // overlayfs mode: mounts the stage's layers (unpacked once) with a fresh upper directory;
     // false when overlayfs refuses them (the stage then scans, which is reported).
@@ -279,22 +287,25 @@ std::set<size_t> Executor::needed_stages(size_t target) const {
     return needed;
 }
 
-StageState Executor::from_image(const std::string& reference, const Instruction& ins) {
+StageState Executor::from_image(const std::string& reference, const Instruction& ins,
+                                const std::optional<oci::Platform>& stage_platform) {
     StageState s;
+    const oci::Platform platform = stage_platform ? *stage_platform : platform_;
+    s.platform = platform;
     if (reference == "scratch") {
-        s.image = {{"architecture", platform_.architecture},
-                   {"os", platform_.os},
+        s.image = {{"architecture", platform.architecture},
+                   {"os", platform.os},
                    {"config", json::object()},
                    {"rootfs", {{"type", "layers"}, {"diff_ids", json::array()}}},
                    {"history", json::array()}};
-        if (!platform_.variant.empty()) s.image["variant"] = platform_.variant;
+        if (!platform.variant.empty()) s.image["variant"] = platform.variant;
         set_env(s.image, "PATH", kDefaultPath);
-        s.cache_key = step_key("", "scratch " + platform_.str());
+        s.cache_key = step_key("", "scratch " + platform.str());
         return s;
     }
     try {
         std::optional<registry::PulledImage> from_layout =
-            registry::load_layout_image(reference, platform_, store_);
+            registry::load_layout_image(reference, platform, store_);
         oci::Reference ref;
         if (!from_layout) {
             auto parsed = oci::parse_reference(reference);
@@ -304,7 +315,7 @@ StageState Executor::from_image(const std::string& reference, const Instruction&
         }
         registry::PulledImage pulled =
             from_layout ? *from_layout
-                        : registry::pull_image(*client_, ref, platform_, store_, true);
+                        : registry::pull_image(*client_, ref, platform, store_, true);
         ref = pulled.ref;
         message(BuildEvent::Kind::message,
                 "manifest of " + (from_layout ? reference : ref.familiar()) + " " +
@@ -312,11 +323,11 @@ StageState Executor::from_image(const std::string& reference, const Instruction&
         const oci::Manifest& m = pulled.parsed;
         auto config = json::parse(store_.read(m.config.digest), nullptr, false);
         if (!config.is_object()) fail(ins, reference + ": the image config is not JSON");
-        if (config.value("architecture", "") != platform_.architecture &&
+        if (config.value("architecture", "") != platform.architecture &&
             !config.value("architecture", "").empty())
             message(BuildEvent::Kind::warning, reference + " is for " + config.value("os", "") +
                                                    "/" + config.value("architecture", "") +
-                                                   ", not " + platform_.str());
+                                                   ", not " + platform.str());
         s.image = json::object();
         for (const char* keep :
              {"architecture", "os", "variant", "os.version", "config", "rootfs", "history"})
@@ -529,6 +540,18 @@ std::vector<std::string> Executor::run_environment(const StageState& s) const {
     return env;
 }
 
+void Executor::check_runnable(const StageState& s, const Instruction& ins) {
+    bool native = true;
+    std::string problem;
+    auto emulator = emulator_for(s.platform, oci::host_platform(), native, problem);
+    if (native) return;
+    if (!emulator) fail(ins, problem);
+    if (emulation_reported_.insert(s.platform.str()).second)
+        message(BuildEvent::Kind::message, "RUN steps for " + s.platform.str() + " run under " +
+                                               emulator->interpreter + " (binfmt_misc " +
+                                               emulator->name + ")");
+}
+
 void Executor::run_instruction(StageState& s, const Instruction& ins) {
     std::vector<std::string> argv;
     std::string stdin_script;
@@ -581,6 +604,7 @@ void Executor::run_instruction(StageState& s, const Instruction& ins) {
         created_by += " # buildkit";
     }
     layer_step(s, ins, definition, created_by, [&] {
+        check_runnable(s, ins);
         for (size_t i = 0; i < mounts.size(); ++i)
             if (prepare[i]) prepare[i](mounts[i]);
         SandboxSpec spec;
@@ -1272,14 +1296,15 @@ void Executor::run_stage(size_t index) {
     StageState globals_scope;
     globals_scope.args = globals_;
     std::string base = expand(globals_scope, stage.base, from);
+    std::optional<oci::Platform> stage_platform;
     if (const auto* platform_flag = from.flag("platform"); platform_flag && platform_flag->value) {
+        // FROM --platform=$BUILDPLATFORM (cross-compiling stages) or any other platform: the
+        // image for it is pulled, and its RUN steps run natively or under an emulator.
         std::string wanted = expand(globals_scope, *platform_flag->value, from);
         std::string problem;
         auto parsed = oci::parse_platform(wanted, &problem);
         if (!parsed) fail(from, problem);
-        if (parsed->str() != platform_.str())
-            fail(from, "--platform=" + wanted + " differs from the build's platform " +
-                           platform_.str() + "; RUN steps could not execute it here");
+        stage_platform = *parsed;
     }
     StageState s;
     std::optional<size_t> parent;
@@ -1301,7 +1326,7 @@ void Executor::run_stage(size_t index) {
         s.snapshot.reset();
         s.args.clear();
     } else {
-        s = from_image(base, from);
+        s = from_image(base, from, stage_platform);
     }
     s.name = stage.name ? stage.name->text : std::to_string(index);
     s.cmd_set = false;

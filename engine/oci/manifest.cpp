@@ -2,6 +2,8 @@
 
 #include <sys/utsname.h>
 
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 namespace envbuilder::oci {
@@ -50,6 +52,21 @@ std::optional<Platform> parse_platform(std::string_view text, std::string* probl
     }
     for (auto& p : parts)
         for (auto& c : p) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (text.find(',') != std::string_view::npos) {
+        if (problem)
+            *problem = "one platform at a time (os/architecture[/variant]); got the list '" +
+                       std::string(text) + "'";
+        return std::nullopt;
+    }
+    for (const auto& part : parts)
+        for (char c : part)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') {
+                if (problem)
+                    *problem = "a platform is written os/architecture[/variant], e.g. "
+                               "linux/arm64; got '" +
+                               std::string(text) + "'";
+                return std::nullopt;
+            }
     Platform p;
     if (parts.size() == 1 && !parts[0].empty()) {
         p.architecture = parts[0];

@@ -2,12 +2,18 @@
 # base_images.sh - build the executor tests' base images locally, offline
 # (only Debian's apt mirror is needed, and only for the debian image).
 #
-# Usage: tests/support/base_images.sh OUT_DIR [busybox|debian|all]   (default: all)
+# Usage: tests/support/base_images.sh OUT_DIR [busybox|busybox-arm64|debian|all]
+#        (default: all = busybox and debian)
 #
 # Produces OCI image layouts (https://github.com/opencontainers/image-spec):
 #   OUT_DIR/busybox  tag "latest"    rootfs from Debian's busybox-static, with
 #                                    /etc/passwd (root, daemon, nobody, app=1000)
 #   OUT_DIR/debian   tag "bookworm"  debootstrap --variant=minbase bookworm
+#   OUT_DIR/busybox-arm64  tag "latest"  the busybox image for linux/arm64, from
+#                                    Debian's arm64 busybox-static .deb (same
+#                                    version as the installed one, fetched from
+#                                    the mirror and cached) - for builds under
+#                                    an emulator
 #
 # Each image has a single tar+gzip layer written deterministically (sorted
 # names, mtime 0, numeric owners, no atime/ctime, gzip -n) and a fixed
@@ -58,7 +64,7 @@ need() {
 # dpkg architecture -> Go/OCI architecture (and variant, if any)
 oci_arch() {
     local deb
-    deb=$(dpkg --print-architecture)
+    deb=${IMAGE_DEB_ARCH:-$(dpkg --print-architecture)}
     case "$deb" in
         amd64) echo "amd64 " ;;
         arm64) echo "arm64 v8" ;;
@@ -230,8 +236,9 @@ build_busybox() {
     need busybox busybox-static
     dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' ||
         die "busybox-static is not installed: apt-get install busybox-static"
-    local bb bbver
-    bb=$(readlink -f "$(command -v busybox)")
+    local bb bbver host_bb
+    host_bb=$(readlink -f "$(command -v busybox)")
+    bb=${BUSYBOX_BINARY:-$host_bb}
     bbver=$(dpkg-query -W -f='${Version}' busybox-static)
 
     local root="$scratch/rootfs"
@@ -253,7 +260,7 @@ build_busybox() {
         [[ -n "$applet" && "$applet" != "bin/busybox" ]] || continue
         mkdir -p "$root/$(dirname "$applet")"
         ln -sfn /bin/busybox "$root/$applet"
-    done < <("$bb" --list-full | LC_ALL=C sort)
+    done < <("$host_bb" --list-full | LC_ALL=C sort)  # the same version's applets
 
     cat >"$root/etc/passwd" <<'EOF'
 root:x:0:0:root:/root:/bin/sh
@@ -280,6 +287,32 @@ EOF
     make_layout "$layout" "$tag" "$root" '["sh"]' \
         "busybox rootfs from Debian busybox-static $bbver (tests/support/base_images.sh)"
 }
+
+# The busybox image for another architecture: the same busybox-static version
+# built for it, from the mirror's pool (the .deb cached in CACHE_DIR).
+build_busybox_foreign() {
+    local layout=$1 tag=$2 scratch=$3 deb_arch=$4
+    need curl curl
+    need dpkg-deb dpkg
+    local filename deb
+    filename=$(apt-cache show --no-all-versions busybox-static 2>/dev/null |
+        sed -n 's/^Filename: //p' | head -n 1)
+    [[ -n "$filename" ]] || die "apt-cache knows no busybox-static (apt-get update first)"
+    filename=${filename%_*.deb}_$deb_arch.deb
+    deb="$CACHE_DIR/$(basename "$filename")"
+    if [[ ! -s "$deb" ]]; then
+        mkdir -p "$CACHE_DIR"
+        curl -fsSL -o "$deb.tmp.$$" "$DEBIAN_MIRROR/$filename" ||
+            die "cannot fetch $DEBIAN_MIRROR/$filename"
+        mv -f "$deb.tmp.$$" "$deb"
+    fi
+    mkdir -p "$scratch/deb"
+    dpkg-deb -x "$deb" "$scratch/deb"
+    [[ -x "$scratch/deb/bin/busybox" ]] || die "$deb has no bin/busybox"
+    BUSYBOX_BINARY="$scratch/deb/bin/busybox" IMAGE_DEB_ARCH=$deb_arch \
+        build_busybox "$layout" "$tag" "$scratch"
+}
+build_busybox_arm64() { build_busybox_foreign "$1" "$2" "$3" arm64; }
 
 # ---- debian ----------------------------------------------------------------
 
@@ -343,7 +376,7 @@ build_debian() {
 [[ $# -ge 1 && $# -le 2 ]] || usage
 OUT_DIR=$1
 WHICH=${2:-all}
-case "$WHICH" in busybox | debian | all) ;; *) usage ;; esac
+case "$WHICH" in busybox | busybox-arm64 | debian | all) ;; *) usage ;; esac
 
 [[ $EUID -eq 0 ]] || die "must run as root (layer ownership, debootstrap, umoci unpack)"
 need tar tar
@@ -369,6 +402,9 @@ fi
 total_start=$(now)
 if [[ "$WHICH" == busybox || "$WHICH" == all ]]; then
     build_image busybox latest build_busybox
+fi
+if [[ "$WHICH" == busybox-arm64 ]]; then
+    build_image busybox-arm64 latest build_busybox_arm64
 fi
 if [[ "$WHICH" == debian || "$WHICH" == all ]]; then
     build_image debian "$DEBIAN_SUITE" build_debian

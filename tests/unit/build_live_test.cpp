@@ -658,3 +658,67 @@ RUN --mount=type=bind,from=one,source=/data,target=/mnt cat /mnt/sub/c > /from-o
     CHECK(run("grep -c " + ws.string() + " /proc/self/mountinfo || true") == "0\n");
     fs::remove_all(ws);
 }
+
+TEST_CASE(
+    "build: --platform linux/arm64 on this host, RUN under a binfmt_misc emulator, with a "
+    "cross-compiling stage on the build platform",
+    "[build-live]") {
+    if (geteuid() != 0) return;
+    int status;
+    std::string out = run("bash " + kSource + "/tests/support/emulation.sh aarch64", &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    const fs::path images = busybox_layout().parent_path();
+    out = run(
+        "bash " + kSource + "/tests/support/base_images.sh " + images.string() + " busybox-arm64",
+        &status);
+    INFO(out);
+    REQUIRE(status == 0);
+
+    fs::path ws = fresh_temp_dir("cross");
+    write(ws / "Dockerfile", "FROM --platform=$BUILDPLATFORM oci:" + busybox_layout().string() +
+                                 R"DF(:latest AS tools
+ARG TARGETARCH
+RUN echo "built on $(uname -m) for $TARGETARCH" > /note
+FROM oci:)DF" + (images / "busybox-arm64").string() +
+                                 R"DF(:latest
+COPY --from=tools /note /note
+RUN uname -m > /arch
+)DF");
+    out = run(std::string(kBinary) + " build --workspace " + ws.string() +
+                  " --platform linux/arm64 --no-push --oci-layout " + (ws / "out").string() +
+                  " --cache-dir " + (ws / "cache").string() + " 2>&1",
+              &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    CHECK(out.find("run under /usr/libexec/qemu-binfmt/aarch64-binfmt-P") != std::string::npos);
+    json config = layout_config(ws / "out");
+    CHECK(config["architecture"] == "arm64");
+    CHECK(config["os"] == "linux");
+
+    // umoci (not ours) unpacks it: the tools stage ran natively, the final RUN as arm64.
+    const std::string host_machine = run("uname -m");
+    std::string files =
+        run("umoci unpack --image " + (ws / "out").string() + ":latest " +
+                (ws / "bundle").string() + " >/dev/null && cat " +
+                (ws / "bundle/rootfs/note").string() + " " + (ws / "bundle/rootfs/arch").string(),
+            &status);
+    CHECK(status == 0);
+    CHECK(files ==
+          "built on " + host_machine.substr(0, host_machine.size() - 1) + " for arm64\naarch64\n");
+
+    // A platform with no emulator registered: the RUN says what is missing and how to add it.
+    if (!fs::exists("/proc/sys/fs/binfmt_misc/qemu-s390x")) {
+        write(ws / "Dockerfile",
+              "FROM --platform=linux/s390x scratch\nCOPY Dockerfile /\nRUN true\n");
+        out = run(std::string(kBinary) + " build --workspace " + ws.string() +
+                      " --no-push --cache-dir " + (ws / "cache").string() + " 2>&1",
+                  &status);
+        INFO(out);
+        CHECK(status != 0);
+        CHECK(out.find("Dockerfile:3: RUN: RUN for linux/s390x needs an emulator") !=
+              std::string::npos);
+        CHECK(out.find("qemu-s390x") != std::string::npos);
+    }
+    fs::remove_all(ws);
+}
