@@ -230,6 +230,12 @@ class Executor {
     // Runs a layer-making step with the cache: `act` changes s.root; the diff becomes the layer.
     void layer_step(StageState& s, const Instruction& ins, const std::string& definition,
                     const std::string& created_by, const std::function<void()>& act);
+    // COPY/ADD --link: `act` copies into an empty directory, which becomes the layer as it is;
+    // the key hangs on `parent_key` only (empty: on nothing of the stage), so the layer is
+    // reused whatever lies below it, and the stage's root is not needed to make it.
+    void linked_layer_step(StageState& s, const std::string& parent_key,
+                           const std::string& definition, const std::string& created_by,
+                           const std::function<void(const fs::path&)>& act);
     std::vector<std::string> run_environment(const StageState& s) const;
     void run_instruction(StageState& s, const Instruction& ins);
     // RUN --mount flags as sandbox mounts; `definition` gets what of them belongs in the cache key.
@@ -507,6 +513,37 @@ void Executor::layer_step(StageState& s, const Instruction& ins, const std::stri
     history(s, created_by, !hit->layer);
     (void)ins;
     step_cached_ = done.cached;
+}
+
+void Executor::linked_layer_step(StageState& s, const std::string& parent_key,
+                                 const std::string& definition, const std::string& created_by,
+                                 const std::function<void(const fs::path&)>& act) {
+    const std::string key = step_key(parent_key, "link " + definition);
+    std::optional<CachedStep> hit = request_.no_cache ? std::nullopt : cache_.find(key);
+    const bool cached = hit.has_value();
+    if (!hit) {
+        const fs::path dir = work_ / ("link-" + std::to_string(roots_made_++));
+        fs::create_directories(dir);
+        act(dir);
+        check_cancelled();
+        layers::WriteOptions options;
+        options.compression = request_.compression;
+        options.source_date_epoch = request_.source_date_epoch;
+        CachedStep made;
+        made.layer = layers::write_tree_layer(dir, store_, options);
+        for (const auto& w : made.layer->warnings) message(BuildEvent::Kind::warning, w);
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+        cache_.store(key, made);
+        hit = made;
+    }
+    // What follows depends on everything below, the linked layer included.
+    s.cache_key = step_key(s.cache_key, "link " + hit->layer->digest.str());
+    s.layers.push_back(
+        {hit->layer->media_type, hit->layer->digest, hit->layer->size, {}, std::nullopt});
+    s.image["rootfs"]["diff_ids"].push_back(hit->layer->diff_id.str());
+    history(s, created_by, false);
+    step_cached_ = cached;
 }
 
 std::vector<std::string> Executor::shell_of(const StageState& s) const {
@@ -818,6 +855,7 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
     spec.ignore = ignore_ ? &*ignore_ : nullptr;
     spec.source_root = request_.context;
     std::string from_key;
+    bool link = false;
     // A --from source is fully named by its cache key, so it is only unpacked when the step runs.
     StageState* from_state = nullptr;
     std::vector<std::string> words;
@@ -887,7 +925,7 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
         } else if (flag.name == "parents") {
             spec.parents = !flag.value || value == "true";
         } else if (flag.name == "link") {
-            // The result is the same files; --link only changes how BuildKit can reuse the layer.
+            link = !flag.value || value == "true";
         } else if (flag.name == "checksum" && is_add) {
             // checked below, against the URL's content
         } else if (flag.name == "keep-git-dir") {
@@ -944,6 +982,31 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
         created_by += "--" + flag.name + (flag.value ? "=" + *flag.value : "") + " ";
     for (const auto& source : sources) created_by += source + " ";
     created_by += words.back() + " # buildkit";
+    if (link) {
+        // Names in --chown are looked up in the stage's /etc/passwd and /etc/group: then the
+        // layer depends on the stage after all.
+        const bool named_owner =
+            !chown.empty() && !std::all_of(chown.begin(), chown.end(), [](char c) {
+                return std::isdigit(static_cast<unsigned char>(c)) || c == ':';
+            });
+        linked_layer_step(s, named_owner ? s.cache_key : "", definition, created_by,
+                          [&](const fs::path& dir) {
+                              if (from_state) {
+                                  materialize(*from_state);
+                                  spec.source_root = from_state->root;
+                              }
+                              if (named_owner) materialize(s);
+                              spec.root = dir;
+                              try {
+                                  if (!chown.empty())
+                                      spec.owner = resolve_chown(named_owner ? s.root : dir, chown);
+                                  copy_into_root(spec);
+                              } catch (const std::exception& e) {
+                                  fail(ins, e.what());
+                              }
+                          });
+        return;
+    }
     layer_step(s, ins, definition, created_by, [&] {
         if (from_state) {
             materialize(*from_state);

@@ -722,3 +722,61 @@ RUN uname -m > /arch
     }
     fs::remove_all(ws);
 }
+
+TEST_CASE(
+    "build: COPY --link makes a layer independent of the stage below, reused when the base "
+    "changes",
+    "[build-live]") {
+    if (geteuid() != 0) return;
+    fs::path ws = fresh_temp_dir("link");
+    write(ws / "a.txt", "linked\n");
+    write(ws / "Dockerfile",
+          "ARG V=one\nFROM oci:" + busybox_layout().string() + R"DF(:latest AS base
+ARG V
+RUN mkdir -m 700 /app && echo $V > /v
+FROM base
+COPY --link --chmod=640 a.txt /app/
+RUN cat /v /app/a.txt > /seen
+)DF");
+    auto build = [&](const std::string& v, const std::string& out_dir) {
+        int status;
+        std::string out =
+            run(std::string(kBinary) + " build --workspace " + ws.string() +
+                    " --no-push --build-arg V=" + v + " --oci-layout " + (ws / out_dir).string() +
+                    " --cache-dir " + (ws / "cache").string() + " 2>&1",
+                &status);
+        INFO(out);
+        REQUIRE(status == 0);
+        return out;
+    };
+    build("one", "out-one");
+    // A different base: the RUN below it reruns, the linked COPY does not, and its layer is the
+    // same blob in both images.
+    std::string out = build("two", "out-two");
+    CHECK(out.find("[5/6] COPY --link --chmod=640 a.txt /app/\n[5/6] CACHED") != std::string::npos);
+    auto layers_of = [&](const std::string& out_dir) {
+        json index = json::parse(read_file(ws / out_dir / "index.json"));
+        json manifest =
+            json::parse(read_file(ws / out_dir / "blobs/sha256" /
+                                  index["manifests"][0]["digest"].get<std::string>().substr(7)));
+        std::vector<std::string> digests;
+        for (const auto& l : manifest["layers"]) digests.push_back(l["digest"]);
+        return digests;
+    };
+    auto one = layers_of("out-one"), two = layers_of("out-two");
+    REQUIRE(one.size() == 4);
+    REQUIRE(two.size() == 4);
+    CHECK(one[1] != two[1]);  // the base stage's RUN
+    CHECK(one[2] == two[2]);  // the linked COPY
+    // As BuildKit does, the layer carries its parent directory as the copy made it (0755),
+    // which replaces the base's /app (0700); the file is there for the next RUN.
+    int status;
+    std::string listing =
+        run("umoci unpack --image " + (ws / "out-two").string() + ":latest " +
+                (ws / "bundle").string() + " >/dev/null && cd " + (ws / "bundle/rootfs").string() +
+                " && stat -c '%n %a' app app/a.txt && cat seen",
+            &status);
+    CHECK(status == 0);
+    CHECK(listing == "app 755\napp/a.txt 640\ntwo\nlinked\n");
+    fs::remove_all(ws);
+}
