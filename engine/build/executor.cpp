@@ -17,6 +17,7 @@
 #include "build/build.h"
 #include "build/copy.h"
 #include "build/emulation.h"
+#include "build/git_source.h"
 #include "build/root_paths.h"
 #include "build/sandbox.h"
 #include "build/step_cache.h"
@@ -855,7 +856,9 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
     spec.ignore = ignore_ ? &*ignore_ : nullptr;
     spec.source_root = request_.context;
     std::string from_key;
-    bool link = false;
+    bool link = false, keep_git_dir = false;
+    std::optional<GitSource> git;  // ADD of a git repository
+    std::string git_commit;
     // A --from source is fully named by its cache key, so it is only unpacked when the step runs.
     StageState* from_state = nullptr;
     std::vector<std::string> words;
@@ -928,10 +931,8 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
             link = !flag.value || value == "true";
         } else if (flag.name == "checksum" && is_add) {
             // checked below, against the URL's content
-        } else if (flag.name == "keep-git-dir") {
-            fail(ins,
-                 "--keep-git-dir is for git sources, which this builder does not clone; clone in a "
-                 "RUN step");
+        } else if (flag.name == "keep-git-dir" && is_add) {
+            keep_git_dir = !flag.value || value == "true";
         } else {
             fail(ins, "unknown flag --" + flag.name);
         }
@@ -940,14 +941,28 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
     if (const auto* flag = ins.flag("checksum"))
         checksum = flag->value ? expand(s, *flag->value, ins) : "";
     std::vector<std::string> local_sources;
+    const std::vector<std::string> written_sources = sources;  // for the history
     std::string remote_key;
     for (const auto& source : sources) {
         const bool url = source.rfind("http://", 0) == 0 || source.rfind("https://", 0) == 0;
-        if (source.rfind("git@", 0) == 0 || source.ends_with(".git") ||
-            source.find(".git#") != std::string::npos)
-            fail(ins, "'" + source +
-                          "' is a git repository, which this builder does not clone; clone it in a "
-                          "RUN step");
+        if (is_git_source(source)) {
+            if (!is_add) fail(ins, "COPY does not clone git repositories ('" + source + "'); use ADD");
+            if (sources.size() != 1)
+                fail(ins, "a git repository must be ADD's only source ('" + source + "')");
+            std::string problem;
+            git = parse_git_source(source, &problem);
+            if (!git) fail(ins, problem);
+            // Keyed by the commit the ref names now: a new commit on the branch reruns the step.
+            try {
+                git_commit = resolve_git_commit(*git);
+            } catch (const GitError& e) {
+                fail(ins, e.what());
+            }
+            remote_key += " git=" + git->url + "@" + git_commit + ":" + git->subdir +
+                          (keep_git_dir ? " keep-git-dir" : "");
+            message(BuildEvent::Kind::message, source + " is commit " + git_commit);
+            continue;
+        }
         if (!url && source.find("://") != std::string::npos)
             fail(ins, "unsupported source URL '" + source + "'");
         if (!url) {
@@ -958,6 +973,15 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
         remote_key += " " + fetch_url(spec, source, checksum, ins);
     }
     if (!checksum.empty() && remote_key.empty()) fail(ins, "--checksum is only for URL sources");
+    if (keep_git_dir && !git) fail(ins, "--keep-git-dir is only for git sources");
+    if (git) {
+        // The checkout is the copy's source tree: the repository's content (or SUBDIR) lands in
+        // the destination, not the repository directory itself; no .dockerignore, no unpacking.
+        spec.from_context = false;
+        spec.ignore = nullptr;
+        spec.extract_archives = false;
+        local_sources = {git->subdir.empty() ? "." : git->subdir};
+    }
     sources = local_sources;
     spec.sources = sources;
     std::string chown;
@@ -967,7 +991,7 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
     try {
         if (from_state)
             from_key = from_state->cache_key;
-        else
+        else if (!git)
             inputs = copy_inputs_digest(spec);
     } catch (const std::exception& e) {
         fail(ins, e.what());
@@ -980,8 +1004,19 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
     std::string created_by = std::string(is_add ? "ADD" : "COPY") + " ";
     for (const auto& flag : ins.flags)
         created_by += "--" + flag.name + (flag.value ? "=" + *flag.value : "") + " ";
-    for (const auto& source : sources) created_by += source + " ";
+    for (const auto& source : written_sources) created_by += source + " ";
     created_by += words.back() + " # buildkit";
+    // A git source is fetched only when the step runs.
+    auto fetch_git = [&] {
+        if (!git) return;
+        const fs::path checkout = work_ / ("git-" + std::to_string(roots_made_++));
+        try {
+            checkout_git(*git, git_commit, checkout, keep_git_dir);
+        } catch (const GitError& e) {
+            fail(ins, e.what());
+        }
+        spec.source_root = checkout;
+    };
     if (link) {
         // Names in --chown are looked up in the stage's /etc/passwd and /etc/group: then the
         // layer depends on the stage after all.
@@ -991,6 +1026,7 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
             });
         linked_layer_step(s, named_owner ? s.cache_key : "", definition, created_by,
                           [&](const fs::path& dir) {
+                              fetch_git();
                               if (from_state) {
                                   materialize(*from_state);
                                   spec.source_root = from_state->root;
@@ -1008,6 +1044,7 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
         return;
     }
     layer_step(s, ins, definition, created_by, [&] {
+        fetch_git();
         if (from_state) {
             materialize(*from_state);
             spec.source_root = from_state->root;

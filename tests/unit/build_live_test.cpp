@@ -780,3 +780,100 @@ RUN cat /v /app/a.txt > /seen
     CHECK(listing == "app 755\napp/a.txt 640\ntwo\nlinked\n");
     fs::remove_all(ws);
 }
+
+TEST_CASE(
+    "build: ADD of a git repository (branch, tag, subdirectory, --keep-git-dir), keyed by "
+    "the commit the ref names",
+    "[build-live]") {
+    if (geteuid() != 0) return;
+    fs::path ws = fresh_temp_dir("git");
+    const fs::path served = ws / "served";
+    const std::string git =
+        "git -c user.email=t@example.com -c user.name=t -c init.defaultBranch=main";
+    int status;
+    std::string out =
+        run("set -e; mkdir -p " + served.string() + " && cd " + served.string() + " && " + git +
+                " init -q --bare repo.git && " + git +
+                " clone -q repo.git work 2>/dev/null; cd work && "
+                "mkdir docs && echo '# readme' > README.md && echo guide > docs/guide.txt && "
+                "printf '#!/bin/sh\\necho tool\\n' > tool.sh && chmod 755 tool.sh && "
+                "ln -s README.md link && " +
+                git + " add . && " + git + " commit -qm one && " + git + " tag v1 && " + git +
+                " push -q origin HEAD:main v1 2>&1",
+            &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    const int port = free_port();
+    ChildProcess daemon(
+        {"git", "daemon", "--base-path=" + served.string(), "--export-all", "--reuseaddr",
+         "--listen=127.0.0.1", "--port=" + std::to_string(port), served.string()},
+        ws / "daemon.log");
+    const std::string repo = "git://127.0.0.1:" + std::to_string(port) + "/repo.git";
+    for (int i = 0; i < 100 && run("git ls-remote " + repo + " >/dev/null 2>&1; echo $?") != "0\n";
+         ++i)
+        ::usleep(50'000);
+
+    write(ws / "Dockerfile", "FROM oci:" + busybox_layout().string() + ":latest\n" +
+                                 "ADD --keep-git-dir " + repo + "#v1 /full\n" + "ADD " + repo +
+                                 "#main /src\n" + "ADD " + repo + "#main:docs /docs\n");
+    auto build = [&](const std::string& out_dir) {
+        std::string output = run(std::string(kBinary) + " build --workspace " + ws.string() +
+                                     " --no-push --oci-layout " + (ws / out_dir).string() +
+                                     " --cache-dir " + (ws / "cache").string() + " 2>&1",
+                                 &status);
+        INFO(output);
+        REQUIRE(status == 0);
+        return output;
+    };
+    build("out1");
+    auto listing = [&](const std::string& out_dir) {
+        std::string text = run("umoci unpack --image " + (ws / out_dir).string() + ":latest " +
+                                   (ws / (out_dir + "-bundle")).string() + " >/dev/null && cd " +
+                                   (ws / (out_dir + "-bundle/rootfs")).string() +
+                                   " && stat -c '%n %a %F' src/tool.sh src/link && cat "
+                                   "src/README.md docs/guide.txt && ls -a src full | tr '\\n' ' '",
+                               &status);
+        CHECK(status == 0);
+        return text;
+    };
+    std::string first = listing("out1");
+    CHECK(first.find(
+              "src/tool.sh 755 regular file\nsrc/link 777 symbolic link\n# readme\nguide\n") == 0);
+    CHECK(first.find(".git") != std::string::npos);  // in /full only:
+    CHECK(first.find("src: . .. README.md docs link tool.sh ") != std::string::npos);
+    CHECK(first.find("full: . .. .git README.md") != std::string::npos);
+
+    // Nothing new upstream: every step cached. A new commit on main reruns the two #main steps
+    // and leaves the tag's alone.
+    std::string again = build("out2");
+    CHECK(again.find("[2/4] CACHED") != std::string::npos);
+    CHECK(again.find("[3/4] CACHED") != std::string::npos);
+    CHECK(again.find("[4/4] CACHED") != std::string::npos);
+    out = run("cd " + (served / "work").string() + " && echo '# changed' > README.md && " + git +
+                  " commit -qam two && " + git + " push -q origin HEAD:main 2>&1",
+              &status);
+    REQUIRE(status == 0);
+    std::string changed = build("out3");
+    CHECK(changed.find("[2/4] CACHED") != std::string::npos);
+    CHECK(changed.find("[3/4] CACHED") == std::string::npos);
+    CHECK(listing("out3").find("# changed\n") != std::string::npos);
+
+    // A ref the remote does not have, and COPY of a repository: clear errors on their lines.
+    write(ws / "Dockerfile", "FROM oci:" + busybox_layout().string() + ":latest\nADD " + repo +
+                                 "#no-such-branch /src\n");
+    out = run(std::string(kBinary) + " build --workspace " + ws.string() +
+                  " --no-push --cache-dir " + (ws / "cache").string() + " 2>&1",
+              &status);
+    CHECK(status != 0);
+    CHECK(out.find("Dockerfile:2: ADD: ") != std::string::npos);
+    CHECK(out.find("has no branch or tag 'no-such-branch'") != std::string::npos);
+    write(ws / "Dockerfile",
+          "FROM oci:" + busybox_layout().string() + ":latest\nCOPY " + repo + "#main /src\n");
+    out = run(std::string(kBinary) + " build --workspace " + ws.string() +
+                  " --no-push --cache-dir " + (ws / "cache").string() + " 2>&1",
+              &status);
+    CHECK(status != 0);
+    CHECK(out.find("COPY does not clone git repositories") != std::string::npos);
+    daemon.stop();
+    fs::remove_all(ws);
+}
