@@ -186,6 +186,7 @@ class Executor {
     bool step_cached_ = false;
     const Instruction* current_ = nullptr;  // the instruction being carried out (ONBUILD: the FROM)
     std::unique_ptr<layers::UnpackedLayers> unpacked_;  // set when stage roots are overlayfs
+    layers::OverlayAttributes overlay_attributes_ = layers::OverlayAttributes::trusted;
     size_t roots_made_ = 0;
 
     void emit(const BuildEvent& e) const {
@@ -362,17 +363,23 @@ void Executor::choose_snapshotter() {
         message(BuildEvent::Kind::message, "filesystem: snapshot scanning (--snapshotter scan)");
         return;
     }
-    std::optional<std::string> why = layers::overlay_unavailable(work_);
-    if (why) {
+    const layers::OverlaySupport support = layers::probe_overlay(work_);
+    if (const auto& why = support.unavailable) {
         if (request_.snapshotter == Snapshotter::overlayfs)
             throw BuildError("--snapshotter overlayfs: overlayfs cannot be used here: " + *why);
         message(BuildEvent::Kind::message,
                 "filesystem: snapshot scanning (overlayfs unavailable: " + *why + ")");
         return;
     }
-    unpacked_ = std::make_unique<layers::UnpackedLayers>(request_.cache_dir / "unpacked");
+    overlay_attributes_ = support.attributes;
+    const bool in_user_namespace = support.attributes == layers::OverlayAttributes::user;
+    unpacked_ = std::make_unique<layers::UnpackedLayers>(
+        request_.cache_dir / (in_user_namespace ? "unpacked-userxattr" : "unpacked"),
+        in_user_namespace);
     message(BuildEvent::Kind::message,
-            "filesystem: overlayfs (layers unpacked once in " + unpacked_->dir().string() +
+            std::string("filesystem: overlayfs") +
+                (in_user_namespace ? " in a user namespace (userxattr)" : "") +
+                " (layers unpacked once in " + unpacked_->dir().string() +
                 "; each step's upper directory is its diff)");
 }
 
@@ -407,8 +414,8 @@ bool Executor::mount_root(StageState& s) {
     fs::create_directories(mount->work);
     const fs::path root = work_ / ("root-" + n);
     try {
-        mount->merged =
-            std::make_unique<layers::OverlayMount>(mount->lowers, mount->upper, mount->work, root);
+        mount->merged = std::make_unique<layers::OverlayMount>(
+            mount->lowers, mount->upper, mount->work, root, overlay_attributes_);
     } catch (const std::system_error& e) {
         message(BuildEvent::Kind::warning, "stage " + s.name + ": " + e.what() +
                                                "; its root is unpacked and scanned instead");
@@ -473,9 +480,10 @@ void Executor::layer_step(StageState& s, const Instruction& ins, const std::stri
             check_cancelled();
             // What was there before: the lowers alone, as the kernel merges them.
             layers::OverlayMount before(s.mount->lowers, {}, {},
-                                        work_ / ("before-" + std::to_string(roots_made_++)));
+                                        work_ / ("before-" + std::to_string(roots_made_++)),
+                                        overlay_attributes_);
             changes = layers::upper_changes(s.mount->upper, before.target(),
-                                            sandbox_mount_points());
+                                            sandbox_mount_points(), overlay_attributes_);
         } else {
             if (!s.snapshot) s.snapshot = layers::Snapshot::scan(s.root, sandbox_mount_points());
             act();

@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "layers/confined_root.h"
+#include "layers/overlay.h"
 #include "layers/utf8_locale.h"
 
 namespace envbuilder::layers {
@@ -25,7 +26,6 @@ namespace {
 
 constexpr std::string_view whiteout_prefix = ".wh.";
 constexpr std::string_view opaque_marker = ".wh..wh..opq";
-constexpr const char* overlay_opaque_xattr = "trusted.overlay.opaque";
 // Big enough to keep syscalls few, small enough that a layer never weighs on memory.
 constexpr size_t read_block_size = 64 * 1024;
 
@@ -302,8 +302,8 @@ bool LayerApplier::copy_from_lower(const std::vector<std::string>& target,
         if (!st) continue;
         // A whiteout or a directory there: the target is not a file of the layers below.
         if (!S_ISREG(st->st_mode)) return false;
-        UniqueFd from(::openat(found->parent.get(), found->leaf.c_str(),
-                               O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+        UniqueFd from(
+            ::openat(found->parent.get(), found->leaf.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
         if (!from) throw_errno("cannot open the hard link target in a lower layer", errno);
         if (stat_leaf(at.parent.get(), at.leaf)) remove_tree_at(at.parent.get(), at.leaf);
         UniqueFd to(::openat(at.parent.get(), at.leaf.c_str(),
@@ -411,7 +411,9 @@ void LayerApplier::apply_opaque(const std::vector<std::string>& marker) {
     const int dir = at.parent.get();
     if (options_.overlay_format) {
         if (marker.size() == 1) return;  // the root has nothing below it to hide in overlayfs
-        if (::setxattr(xattr_path(dir, ".").c_str(), overlay_opaque_xattr, "y", 1, 0) != 0)
+        const OverlayAttributes attributes =
+            options_.overlay_user_attributes ? OverlayAttributes::user : OverlayAttributes::trusted;
+        if (::setxattr(xattr_path(dir, ".").c_str(), opaque_attribute(attributes), "y", 1, 0) != 0)
             throw_errno("cannot mark the directory opaque", errno);
         return;
     }

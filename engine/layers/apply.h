@@ -24,6 +24,8 @@ struct ApplyOptions {
     // Unpack into an empty directory that will be an overlayfs lower layer: whiteouts become
     // 0:0 character devices and opaque markers the trusted.overlay.opaque attribute, instead of
     // removing what lies below (which is in other directories).
+    // (with overlay_format) which attribute marks opaque directories
+    bool overlay_user_attributes = false;
     bool overlay_format = false;
     // overlay_format only: the layers below (topmost first), where a hard link whose target is
     // not in this layer finds the file to copy (overlayfs cannot link across layers).

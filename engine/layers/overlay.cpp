@@ -23,8 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* opaque_xattr = "trusted.overlay.opaque";
-
 bool in_initial_user_namespace() {
     std::ifstream map("/proc/self/uid_map");
     uint64_t inside = 1, outside = 1, count = 0;
@@ -43,7 +41,8 @@ void check_option_path(const fs::path& p) {
 
 // mount(2) takes the options as one page: lower directories are named relative to their common
 // parent, which a forked child enters (the builder's own working directory stays put).
-void mount_overlay(std::vector<fs::path> lowers, fs::path upper, fs::path work, fs::path target) {
+void mount_overlay(std::vector<fs::path> lowers, fs::path upper, fs::path work, fs::path target,
+                   OverlayAttributes attributes) {
     // The child changes directory: every path must stand on its own.
     for (auto& l : lowers) l = fs::absolute(l);
     if (!upper.empty()) upper = fs::absolute(upper), work = fs::absolute(work);
@@ -62,7 +61,9 @@ void mount_overlay(std::vector<fs::path> lowers, fs::path upper, fs::path work, 
         check_option_path(work);
         options += ",upperdir=" + upper.string() + ",workdir=" + work.string();
     }
-    options += ",redirect_dir=off,index=off,metacopy=off";
+    // nofollow: redirects are neither made nor honoured (a layer tree never has one).
+    options += ",redirect_dir=nofollow,index=off,metacopy=off";
+    if (attributes == OverlayAttributes::user) options += ",userxattr";
     // volatile: no sync of the upper directory, neither the RUN's own fsync calls (package
     // managers make thousands) nor the one at unmount. A crash loses the build anyway, and the
     // trees made from upper directories are only trusted within the boot that wrote them.
@@ -100,14 +101,16 @@ bool is_whiteout(const struct stat& st) {
     return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
 }
 
-bool is_opaque(int dir, const std::string& leaf) {
+bool is_opaque(int dir, const std::string& leaf, OverlayAttributes attributes) {
     char value[2] = {};
-    ssize_t n = ::lgetxattr(xattr_path(dir, leaf).c_str(), opaque_xattr, value, sizeof value);
+    ssize_t n = ::lgetxattr(xattr_path(dir, leaf).c_str(), opaque_attribute(attributes), value,
+                            sizeof value);
     return n == 1 && value[0] == 'y';
 }
 
 struct UpperWalk {
     const std::set<std::string>& excluded;
+    OverlayAttributes attributes;
     std::vector<Change> changes;
 
     // Returns whether anything at or under `path` changed.
@@ -131,7 +134,7 @@ struct UpperWalk {
             return true;
         }
         const bool had_directory = before && S_ISDIR(before->st_mode);
-        const bool opaque = had_directory && is_opaque(upper_dir, leaf);
+        const bool opaque = had_directory && is_opaque(upper_dir, leaf, attributes);
         UniqueFd sub(
             ::openat(upper_dir, leaf.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!sub) throw_errno("cannot open directory " + path, errno);
@@ -162,32 +165,45 @@ struct UpperWalk {
 
 }  // namespace
 
-std::optional<std::string> overlay_unavailable(const fs::path& scratch) {
-    if (::geteuid() != 0) return "the build does not run as root";
-    if (!in_initial_user_namespace())
-        return "the build runs in a user namespace (overlay attributes need real root)";
+const char* opaque_attribute(OverlayAttributes attributes) {
+    return attributes == OverlayAttributes::user ? "user.overlay.opaque" : "trusted.overlay.opaque";
+}
+
+OverlaySupport probe_overlay(const fs::path& scratch) {
+    OverlaySupport support;
+    if (::geteuid() != 0) {
+        support.unavailable = "the build does not run as root (of a user namespace)";
+        return support;
+    }
+    if (!in_initial_user_namespace()) support.attributes = OverlayAttributes::user;
     const fs::path base = scratch / ("overlay-probe-" + std::to_string(::getpid()));
     std::error_code ec;
     fs::remove_all(base, ec);
     for (const char* d : {"lower", "upper", "work", "merged"}) fs::create_directories(base / d, ec);
-    if (ec) return "cannot create " + base.string() + ": " + ec.message();
-    std::optional<std::string> why;
+    if (ec) {
+        support.unavailable = "cannot create " + base.string() + ": " + ec.message();
+        return support;
+    }
     try {
-        mount_overlay({base / "lower"}, base / "upper", base / "work", base / "merged");
+        mount_overlay({base / "lower"}, base / "upper", base / "work", base / "merged",
+                      support.attributes);
         // Whiteouts and opaque markers are what the lower directories are made of.
         if (::mknod((base / "lower" / "w").c_str(), S_IFCHR, makedev(0, 0)) != 0 ||
-            ::setxattr((base / "lower").c_str(), opaque_xattr, "y", 1, 0) != 0)
-            why = std::string("cannot make overlay whiteouts here: ") + std::strerror(errno);
+            ::setxattr((base / "lower").c_str(), opaque_attribute(support.attributes), "y", 1, 0) !=
+                0)
+            support.unavailable =
+                std::string("cannot make overlay whiteouts here: ") + std::strerror(errno);
         ::umount2((base / "merged").c_str(), MNT_DETACH);
     } catch (const std::system_error& e) {
-        why = e.what();
+        support.unavailable = e.what();
     }
     fs::remove_all(base, ec);
-    return why;
+    return support;
 }
 
 OverlayMount::OverlayMount(const std::vector<fs::path>& lowers, const fs::path& upper,
-                           const fs::path& work, const fs::path& target)
+                           const fs::path& work, const fs::path& target,
+                           OverlayAttributes attributes)
     : target_(target) {
     if (lowers.empty())
         throw std::system_error(EINVAL, std::generic_category(), "overlayfs needs a lower layer");
@@ -198,7 +214,7 @@ OverlayMount::OverlayMount(const std::vector<fs::path>& lowers, const fs::path& 
         stack.push_back(empty_);
     }
     fs::create_directories(target);
-    mount_overlay(stack, upper, work, target);
+    mount_overlay(stack, upper, work, target, attributes);
 }
 
 OverlayMount::~OverlayMount() {
@@ -208,7 +224,8 @@ OverlayMount::~OverlayMount() {
 }
 
 std::vector<Change> upper_changes(const fs::path& upper, const fs::path& lower_view,
-                                  const std::set<std::string>& excluded) {
+                                  const std::set<std::string>& excluded,
+                                  OverlayAttributes attributes) {
     std::set<std::string> skip;
     for (std::string p : excluded) {
         while (!p.empty() && p.front() == '/') p.erase(0, 1);
@@ -219,7 +236,7 @@ std::vector<Change> upper_changes(const fs::path& upper, const fs::path& lower_v
     if (!upper_fd) throw_errno("cannot open " + upper.string(), errno);
     UniqueFd view_fd(::open(lower_view.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!view_fd) throw_errno("cannot open " + lower_view.string(), errno);
-    UpperWalk walk{skip, {}};
+    UpperWalk walk{skip, attributes, {}};
     for (const auto& name : list_names(upper_fd.get()))
         walk.entry(upper_fd.get(), view_fd.get(), name, name);
     // diff()'s order: by path, a deletion before an addition at the same path.

@@ -12,21 +12,32 @@
 
 namespace envbuilder::layers {
 
-// Why stage roots cannot be overlayfs mounts here (nullopt when they can): needs root outside
-// any user namespace (the lower directories carry trusted.overlay.* attributes) and a kernel
-// that mounts overlayfs with an upper directory under `scratch`, which is tried for real.
-std::optional<std::string> overlay_unavailable(const std::filesystem::path& scratch);
+// Where overlayfs keeps its own attributes (opaque markers): trusted.overlay.* as real root;
+// user.overlay.* (mount option userxattr) inside a user namespace, which cannot write trusted.*.
+// Layer trees of one kind do not work as the other.
+enum class OverlayAttributes { trusted, user };
+const char* opaque_attribute(OverlayAttributes attributes);
+
+struct OverlaySupport {
+    std::optional<std::string> unavailable;  // why not, when overlayfs cannot be used here
+    OverlayAttributes attributes = OverlayAttributes::trusted;
+};
+// Whether stage roots can be overlayfs mounts here: root, or root of a user namespace with a
+// kernel that mounts overlayfs there; tried for real (mount with an upper directory, whiteout,
+// opaque marker) under `scratch`.
+OverlaySupport probe_overlay(const std::filesystem::path& scratch);
 
 // An overlayfs mount, unmounted (lazily) when destroyed.
 class OverlayMount {
   public:
     // `lowers`: topmost first, at least one. With `upper` and `work` empty, a read-only view of
     // the lowers (an empty directory is stacked below a single lower, as overlayfs wants two).
-    // Renames of lower directories fail with EXDEV (redirect_dir=off), so the upper directory
+    // Renames of lower directories fail with EXDEV (redirect_dir=nofollow), so the upper directory
     // never needs redirect attributes interpreted. Throws std::system_error.
     OverlayMount(const std::vector<std::filesystem::path>& lowers,
                  const std::filesystem::path& upper, const std::filesystem::path& work,
-                 const std::filesystem::path& target);
+                 const std::filesystem::path& target,
+                 OverlayAttributes attributes = OverlayAttributes::trusted);
     ~OverlayMount();
     OverlayMount(const OverlayMount&) = delete;
     OverlayMount& operator=(const OverlayMount&) = delete;
@@ -46,6 +57,7 @@ class OverlayMount {
 // out. `excluded` paths (mount points of the sandbox) and what is under them are skipped.
 std::vector<Change> upper_changes(const std::filesystem::path& upper,
                                   const std::filesystem::path& lower_view,
-                                  const std::set<std::string>& excluded = {});
+                                  const std::set<std::string>& excluded = {},
+                                  OverlayAttributes attributes = OverlayAttributes::trusted);
 
 }  // namespace envbuilder::layers

@@ -37,7 +37,8 @@ void remove_quietly(const fs::path& p) {
 
 }  // namespace
 
-UnpackedLayers::UnpackedLayers(fs::path dir) : dir_(std::move(dir)) {
+UnpackedLayers::UnpackedLayers(fs::path dir, bool user_attributes)
+    : dir_(std::move(dir)), user_attributes_(user_attributes) {
     fs::create_directories(dir_);
     boot_id_ = read_first_line("/proc/sys/kernel/random/boot_id");
     // tmp-<pid>-<n>: an unpacking or a removal its process did not live to finish.
@@ -102,6 +103,7 @@ fs::path UnpackedLayers::ensure(const oci::Digest& layer, const fs::path& blob,
     try {
         ApplyOptions options;
         options.overlay_format = true;
+        options.overlay_user_attributes = user_attributes_;
         options.lower_roots = lowers;
         auto result = apply_layer(blob, scratch, options);
         warnings.insert(warnings.end(), result.warnings.begin(), result.warnings.end());

@@ -18,7 +18,9 @@ namespace envbuilder::layers {
 // may unpack the same layer at once (one rename wins).
 class UnpackedLayers {
   public:
-    explicit UnpackedLayers(std::filesystem::path dir);  // removes what dead processes left
+    // Removes what dead processes left. `user_attributes`: trees for user-namespace overlayfs
+    // (user.overlay.* attributes), which belong in a directory of their own.
+    UnpackedLayers(std::filesystem::path dir, bool user_attributes);
 
     // The tree of `layer` if it is here and trustworthy.
     std::optional<std::filesystem::path> find(const oci::Digest& layer) const;
@@ -39,6 +41,7 @@ class UnpackedLayers {
   private:
     std::filesystem::path dir_;
     std::string boot_id_;
+    bool user_attributes_;
 
     std::filesystem::path tree_of(const oci::Digest& layer) const;
     std::filesystem::path temporary() const;

@@ -412,6 +412,10 @@ TEST_CASE("build: rootless, in a user namespace, with and without a subordinate 
         out = run(build, &status);
         INFO(out);
         REQUIRE(status == 0);
+        // Rootless, stage roots are still overlayfs mounts (user.overlay.* attributes).
+        CHECK(out.find("filesystem: overlayfs in a user namespace (userxattr)") !=
+              std::string::npos);
+        CHECK(fs::is_directory(dir / "cache/unpacked-userxattr"));
     }
     std::string listing =
         run("for f in " + (dir / "out/blobs/sha256").string() +

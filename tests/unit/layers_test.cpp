@@ -701,7 +701,7 @@ TEST_CASE("layers: a 64 MiB file streams through writing and applying", "[layers
 }
 
 TEST_CASE("layers: overlay format keeps whiteouts and opaque markers for the kernel", "[layers]") {
-    if (::geteuid() != 0 || overlay_unavailable(fs::temp_directory_path())) return;
+    if (::geteuid() != 0 || probe_overlay(fs::temp_directory_path()).unavailable) return;
     TempDir dir("overlay-format");
     const fs::path lower = dir / "lower";
     write_file(lower / "gone/tree/file", "lower");
@@ -742,7 +742,7 @@ TEST_CASE("layers: overlay format keeps whiteouts and opaque markers for the ker
 
 TEST_CASE("layers: an overlayfs upper directory, read as a change set, is the step's layer",
           "[layers]") {
-    if (::geteuid() != 0 || overlay_unavailable(fs::temp_directory_path())) return;
+    if (::geteuid() != 0 || probe_overlay(fs::temp_directory_path()).unavailable) return;
     TempDir dir("overlay-upper");
     const fs::path lower = dir / "lower";
     build_sample_tree(lower);
