@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <random>
@@ -95,7 +96,7 @@ struct StageState {
     std::optional<layers::Snapshot> snapshot;  // of `root` as it stands, when known
     // overlayfs mode: `root` is this mount (shared by copies of the state, which clear it)
     std::shared_ptr<MountedRoot> mount;
-    bool scan = false;  // this stage fell back to scanning (overlayfs refused its layers)
+    bool scan = false;        // this stage fell back to scanning (overlayfs refused its layers)
     bool root_ready = false;  // materialized at least once (said so)
     oci::Platform platform;   // what its binaries are built for
     std::string name;
@@ -373,9 +374,17 @@ void Executor::choose_snapshotter() {
     }
     overlay_attributes_ = support.attributes;
     const bool in_user_namespace = support.attributes == layers::OverlayAttributes::user;
-    unpacked_ = std::make_unique<layers::UnpackedLayers>(
-        request_.cache_dir / (in_user_namespace ? "unpacked-userxattr" : "unpacked"),
-        in_user_namespace);
+    try {
+        unpacked_ = std::make_unique<layers::UnpackedLayers>(
+            request_.cache_dir / (in_user_namespace ? "unpacked-userxattr" : "unpacked"),
+            in_user_namespace);
+    } catch (const std::exception& e) {
+        if (request_.snapshotter == Snapshotter::overlayfs)
+            throw BuildError(std::string("--snapshotter overlayfs: ") + e.what());
+        message(BuildEvent::Kind::message,
+                std::string("filesystem: snapshot scanning (") + e.what() + ")");
+        return;
+    }
     message(BuildEvent::Kind::message,
             std::string("filesystem: overlayfs") +
                 (in_user_namespace ? " in a user namespace (userxattr)" : "") +
@@ -385,18 +394,48 @@ void Executor::choose_snapshotter() {
 
 bool Executor::mount_root(StageState& s) {
     if (s.mount && s.mount->layers == s.layers.size()) return true;
+    // Falls back to a plain root that scanning diffs, from scratch (the old mount is gone).
+    auto fall_back = [&](const std::string& why) {
+        message(BuildEvent::Kind::warning,
+                "stage " + s.name + ": " + why + "; its root is unpacked and scanned instead");
+        s.mount.reset();
+        s.root.clear();
+        s.applied = 0;
+        s.snapshot.reset();
+        s.scan = true;
+        return false;
+    };
     std::vector<fs::path> lowers;  // topmost first
     std::vector<std::string> warnings;
+    std::string chain;  // names the layers below the one being found
     for (const auto& layer : s.layers) {
         check_cancelled();
+        // A read-only view of the trees so far, mounted only if the layer must be unpacked.
+        std::unique_ptr<layers::OverlayMount> view;
+        auto lower_view = [&]() -> fs::path {
+            if (lowers.empty()) return {};
+            view = std::make_unique<layers::OverlayMount>(
+                lowers, fs::path(), fs::path(), work_ / ("below-" + std::to_string(roots_made_++)),
+                overlay_attributes_);
+            return view->target();
+        };
         fs::path tree;
         try {
-            tree = unpacked_->ensure(layer.digest, store_.path(layer.digest), lowers, warnings);
+            tree = unpacked_->ensure(layer.digest, store_.path(layer.digest), chain, lower_view,
+                                     warnings);
+        } catch (const layers::NeedsMergedRoot& e) {
+            return fall_back(e.what());
+        } catch (const std::system_error& e) {
+            return fall_back(e.what());
         } catch (const std::exception& e) {
-            throw BuildError(e.what(), current_ ? std::optional<Range>(current_->range)
-                                                : std::nullopt);
+            throw BuildError(e.what(),
+                             current_ ? std::optional<Range>(current_->range) : std::nullopt);
         }
+        if (std::find(lowers.begin(), lowers.end(), tree) != lowers.end())
+            return fall_back("layer " + layer.digest.str() +
+                             " appears twice in its stack, which overlayfs cannot mount");
         lowers.insert(lowers.begin(), tree);
+        chain = oci::digest_of(chain + layer.digest.str()).hex.substr(0, 16);
     }
     for (const auto& w : warnings) message(BuildEvent::Kind::warning, w);
     s.mount.reset();  // what its upper held is in a layer now, or was no change at all
@@ -417,10 +456,7 @@ bool Executor::mount_root(StageState& s) {
         mount->merged = std::make_unique<layers::OverlayMount>(
             mount->lowers, mount->upper, mount->work, root, overlay_attributes_);
     } catch (const std::system_error& e) {
-        message(BuildEvent::Kind::warning, "stage " + s.name + ": " + e.what() +
-                                               "; its root is unpacked and scanned instead");
-        s.scan = true;
-        return false;
+        return fall_back(e.what());
     }
     s.root = root;
     s.mount = std::move(mount);
@@ -438,9 +474,9 @@ void Executor::materialize(StageState& s) {
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();
-        message(BuildEvent::Kind::message,
-                "stage " + s.name + ": root filesystem ready (" + std::to_string(s.layers.size()) +
-                    " layers, " + how + ", " + std::to_string(ms) + " ms)");
+        message(BuildEvent::Kind::message, "stage " + s.name + ": root filesystem ready (" +
+                                               std::to_string(s.layers.size()) + " layers, " + how +
+                                               ", " + std::to_string(ms) + " ms)");
     };
     if (unpacked_ && !s.scan && mount_root(s)) return announce("overlayfs");
     if (s.root.empty() || s.mount) {
@@ -478,12 +514,16 @@ void Executor::layer_step(StageState& s, const Instruction& ins, const std::stri
         if (s.mount) {
             act();
             check_cancelled();
-            // What was there before: the lowers alone, as the kernel merges them.
-            layers::OverlayMount before(s.mount->lowers, {}, {},
-                                        work_ / ("before-" + std::to_string(roots_made_++)),
-                                        overlay_attributes_);
-            changes = layers::upper_changes(s.mount->upper, before.target(),
-                                            sandbox_mount_points(), overlay_attributes_);
+            try {
+                // What was there before: the lowers alone, as the kernel merges them.
+                layers::OverlayMount before(s.mount->lowers, {}, {},
+                                            work_ / ("before-" + std::to_string(roots_made_++)),
+                                            overlay_attributes_);
+                changes = layers::upper_changes(s.mount->upper, before.target(),
+                                                sandbox_mount_points(), overlay_attributes_);
+            } catch (const std::system_error& e) {
+                fail(ins, std::string("reading the step's changes: ") + e.what());
+            }
         } else {
             if (!s.snapshot) s.snapshot = layers::Snapshot::scan(s.root, sandbox_mount_points());
             act();
@@ -503,7 +543,11 @@ void Executor::layer_step(StageState& s, const Instruction& ins, const std::stri
                 // The upper directory holds exactly this layer: it becomes the layer's unpacked
                 // tree, and the next step mounts it as a lower.
                 s.mount->merged.reset();
-                unpacked_->adopt(made.layer->digest, s.mount->upper);
+                try {
+                    unpacked_->adopt(made.layer->digest, s.mount->upper);
+                } catch (const std::system_error& e) {
+                    fail(ins, std::string("keeping the step's tree: ") + e.what());
+                }
                 s.mount.reset();
                 s.root.clear();
             }
@@ -520,7 +564,6 @@ void Executor::layer_step(StageState& s, const Instruction& ins, const std::stri
         if (done.cached == false) s.applied = s.layers.size();
     }
     history(s, created_by, !hit->layer);
-    (void)ins;
     step_cached_ = done.cached;
 }
 
@@ -622,8 +665,7 @@ void Executor::run_instruction(StageState& s, const Instruction& ins) {
     std::string mount_definition;
     std::vector<std::string> secret_env;
     std::vector<MountPreparation> prepare;
-    std::vector<SandboxMount> mounts =
-        run_mounts(s, ins, mount_definition, secret_env, prepare);
+    std::vector<SandboxMount> mounts = run_mounts(s, ins, mount_definition, secret_env, prepare);
     if (const auto* security = ins.flag("security");
         security && security->value.value_or("") != "sandbox")
         fail(ins, "--security=" + security->value.value_or("") +
@@ -954,7 +996,8 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
     for (const auto& source : sources) {
         const bool url = source.rfind("http://", 0) == 0 || source.rfind("https://", 0) == 0;
         if (is_git_source(source)) {
-            if (!is_add) fail(ins, "COPY does not clone git repositories ('" + source + "'); use ADD");
+            if (!is_add)
+                fail(ins, "COPY does not clone git repositories ('" + source + "'); use ADD");
             if (sources.size() != 1)
                 fail(ins, "a git repository must be ADD's only source ('" + source + "')");
             std::string problem;
@@ -968,7 +1011,8 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
             }
             remote_key += " git=" + git->url + "@" + git_commit + ":" + git->subdir +
                           (keep_git_dir ? " keep-git-dir" : "");
-            message(BuildEvent::Kind::message, source + " is commit " + git_commit);
+            message(BuildEvent::Kind::message,
+                    redact_credentials(source) + " is commit " + git_commit);
             continue;
         }
         if (!url && source.find("://") != std::string::npos)
@@ -1012,7 +1056,7 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
     std::string created_by = std::string(is_add ? "ADD" : "COPY") + " ";
     for (const auto& flag : ins.flags)
         created_by += "--" + flag.name + (flag.value ? "=" + *flag.value : "") + " ";
-    for (const auto& source : written_sources) created_by += source + " ";
+    for (const auto& source : written_sources) created_by += redact_credentials(source) + " ";
     created_by += words.back() + " # buildkit";
     // A git source is fetched only when the step runs.
     auto fetch_git = [&] {
@@ -1565,6 +1609,9 @@ BuiltImage Executor::run() {
     stages_.assign(df_.stages.size(), std::nullopt);
     for (size_t s : needed) steps_ += 1 + df_.stages[s].instructions.size();
     fs::create_directories(work_);
+    // Stage roots hold the images' setuid programs: no other user may reach them.
+    fs::permissions(work_.parent_path(), fs::perms::owner_all, fs::perm_options::replace);
+    fs::permissions(work_, fs::perms::owner_all, fs::perm_options::replace);
     choose_snapshotter();
     for (size_t s : needed) run_stage(s);
     return assemble(*stages_[target]);

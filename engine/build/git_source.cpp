@@ -83,6 +83,15 @@ GitResult run_git(const std::vector<std::string>& args, const fs::path& cwd = {}
     return result;
 }
 
+// git's own messages may repeat the URL it was given, credentials and all.
+std::string scrubbed(std::string text, const std::string& url) {
+    const std::string shown = redact_credentials(url);
+    if (shown == url) return text;
+    for (size_t at = text.find(url); at != std::string::npos; at = text.find(url, at))
+        text.replace(at, url.size(), shown);
+    return text;
+}
+
 std::string last_lines(const std::string& text) {
     std::string trimmed = text;
     while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r'))
@@ -104,6 +113,18 @@ bool is_git_source(std::string_view source) {
     if (!starts("http://") && !starts("https://")) return false;
     std::string_view path = source.substr(0, source.find('#'));
     return path.size() > 4 && path.substr(path.size() - 4) == ".git";
+}
+
+std::string redact_credentials(std::string_view source) {
+    const size_t scheme = source.find("://");
+    if (scheme == std::string_view::npos) return std::string(source);
+    const size_t host_start = scheme + 3;
+    const size_t path = source.find('/', host_start);
+    const size_t at = source.rfind('@', path == std::string_view::npos ? source.size() : path);
+    if (at == std::string_view::npos || at < host_start) return std::string(source);
+    const size_t colon = source.find(':', host_start);
+    if (colon == std::string_view::npos || colon > at) return std::string(source);
+    return std::string(source.substr(0, colon + 1)) + "***" + std::string(source.substr(at));
 }
 
 std::optional<GitSource> parse_git_source(std::string_view source, std::string* problem) {
@@ -139,7 +160,8 @@ std::string resolve_git_commit(const GitSource& source) {
     const std::string ref = source.ref.empty() ? "HEAD" : source.ref;
     GitResult r = run_git({"ls-remote", "--", source.url, ref});
     if (r.status != 0)
-        throw GitError("git ls-remote " + source.url + " failed: " + last_lines(r.output));
+        throw GitError("git ls-remote " + redact_credentials(source.url) +
+                       " failed: " + last_lines(scrubbed(r.output, source.url)));
     // Prefer what the name means exactly: HEAD, a branch, then a tag (peeled to its commit).
     std::string best;
     int best_rank = 0;
@@ -155,7 +177,8 @@ std::string resolve_git_commit(const GitSource& source) {
         if (name == "refs/tags/" + ref && rank == 0) rank = 1;
         if (rank > best_rank) best = commit, best_rank = rank;
     }
-    if (best.empty()) throw GitError(source.url + " has no branch or tag '" + ref + "'");
+    if (best.empty())
+        throw GitError(redact_credentials(source.url) + " has no branch or tag '" + ref + "'");
     return best;
 }
 
@@ -164,7 +187,8 @@ void checkout_git(const GitSource& source, const std::string& commit, const fs::
     auto must = [&](const std::vector<std::string>& args, const std::string& what) {
         GitResult r = run_git(args, dir);
         if (r.status != 0)
-            throw GitError(what + " " + source.url + " failed: " + last_lines(r.output));
+            throw GitError(what + " " + redact_credentials(source.url) +
+                           " failed: " + last_lines(scrubbed(r.output, source.url)));
     };
     fs::create_directories(dir);
     must({"init", "-q"}, "git init for");
@@ -176,12 +200,14 @@ void checkout_git(const GitSource& source, const std::string& commit, const fs::
         fetched = run_git(
             {"fetch", "-q", "--depth", "1", "--no-tags", "--", source.url, source.ref}, dir);
     if (fetched.status != 0)
-        throw GitError("git fetch of " + source.url + " failed: " + last_lines(fetched.output));
+        throw GitError("git fetch of " + redact_credentials(source.url) +
+                       " failed: " + last_lines(scrubbed(fetched.output, source.url)));
     must({"checkout", "-q", "--detach", "FETCH_HEAD"}, "git checkout of");
     GitResult head = run_git({"rev-parse", "HEAD"}, dir);
     std::string got = head.output.substr(0, head.output.find('\n'));
     if (head.status != 0 || got != commit)
-        throw GitError(source.url + ": fetched " + got + ", not the commit " + commit);
+        throw GitError(redact_credentials(source.url) + ": fetched " + got + ", not the commit " +
+                       commit);
     must({"submodule", "update", "-q", "--init", "--recursive", "--depth", "1"},
          "git submodule update for");
     if (!keep_git_dir) fs::remove_all(dir / ".git");

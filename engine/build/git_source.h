@@ -22,6 +22,9 @@ class GitError : public std::runtime_error {
 };
 
 bool is_git_source(std::string_view source);
+// The source as it may be shown or recorded: a password or token in the URL
+// (https://user:token@host/…) replaced by "***".
+std::string redact_credentials(std::string_view source);
 // nullopt with `problem` set when the fragment is malformed (e.g. a SUBDIR with "..").
 std::optional<GitSource> parse_git_source(std::string_view source, std::string* problem);
 

@@ -74,6 +74,35 @@ bool starts_with(std::string_view text, std::string_view prefix) {
     return text.substr(0, prefix.size()) == prefix;
 }
 
+// Copies extended attributes (file capabilities, ACLs, user.*) from one path to another,
+// never overlayfs's own.
+void copy_attributes(const std::string& from, const std::string& to) {
+    ssize_t size = ::llistxattr(from.c_str(), nullptr, 0);
+    if (size <= 0) return;
+    std::string names(static_cast<size_t>(size), '\0');
+    size = ::llistxattr(from.c_str(), names.data(), names.size());
+    if (size <= 0) return;
+    names.resize(static_cast<size_t>(size));
+    for (size_t start = 0; start < names.size();) {
+        size_t end = names.find('\0', start);
+        if (end == std::string::npos) end = names.size();
+        const std::string name = names.substr(start, end - start);
+        start = end + 1;
+        if (name.empty() || starts_with(name, "trusted.overlay.") ||
+            starts_with(name, "user.overlay."))
+            continue;
+        ssize_t length = ::lgetxattr(from.c_str(), name.c_str(), nullptr, 0);
+        if (length < 0) continue;
+        std::string value(static_cast<size_t>(length), '\0');
+        length = ::lgetxattr(from.c_str(), name.c_str(), value.data(), value.size());
+        if (length < 0) continue;
+        if (::lsetxattr(to.c_str(), name.c_str(), value.data(), static_cast<size_t>(length), 0) !=
+                0 &&
+            errno != ENOTSUP && errno != EPERM)
+            throw_errno("cannot copy extended attribute " + name, errno);
+    }
+}
+
 class LayerApplier {
   public:
     LayerApplier(const fs::path& layer_file, const fs::path& root, const ApplyOptions& options)
@@ -113,6 +142,12 @@ class LayerApplier {
     void make_hard_link(archive_entry* entry, const std::string& name, const ParentAndLeaf& at);
     // overlay_format: a hard link to a file of a lower layer becomes a copy of that file.
     bool copy_from_lower(const std::vector<std::string>& target, const ParentAndLeaf& at);
+    // overlay_format: creates the parents of `components` the layer has not put in place with
+    // the metadata they have below (0755 when nothing below has them), and turns a whiteout of
+    // this layer that a later entry goes through into an opaque directory.
+    void prepare_parents(const std::vector<std::string>& components, size_t count);
+    void mark_opaque(int dir, const std::string& leaf);
+    std::set<std::string> whited_out_;  // overlay_format: paths this layer's whiteouts name
     void make_special(archive_entry* entry, const std::string& name, const ParentAndLeaf& at);
     void set_owner(int dir, const std::string& leaf, archive_entry* entry);
     void set_xattrs(int dir, const std::string& leaf, archive_entry* entry,
@@ -193,6 +228,7 @@ void LayerApplier::apply_entry(archive* reader, archive_entry* entry, const std:
     }
 
     this_layer_.insert(join_components(*components, components->size()));
+    if (options_.overlay_format) prepare_parents(*components, components->size() - 1);
     ParentAndLeaf at = root_.open_parent_in_root(*components);
     auto existing = stat_leaf(at.parent.get(), at.leaf);
 
@@ -224,6 +260,10 @@ void LayerApplier::make_directory(archive_entry* entry, const std::vector<std::s
     }
     set_owner(dir, at.leaf, entry);
     set_xattrs(dir, at.leaf, entry, join_components(components, components.size()));
+    // `.wh.d` and `d/` in one layer: the lower d is gone, this layer's d stands alone.
+    if (options_.overlay_format &&
+        whited_out_.count(join_components(components, components.size())))
+        mark_opaque(dir, at.leaf);
     directories_[join_components(components, components.size())] = PendingDirectory{
         components, static_cast<mode_t>(archive_entry_perm(entry) & 07777), mtime_of(entry)};
 }
@@ -295,36 +335,91 @@ void LayerApplier::make_hard_link(archive_entry* entry, const std::string& name,
 
 bool LayerApplier::copy_from_lower(const std::vector<std::string>& target,
                                    const ParentAndLeaf& at) {
-    for (const auto& lower_path : options_.lower_roots) {
-        ConfinedRoot lower(lower_path);
-        auto found = lower.find_parent_in_root(target);
-        auto st = found ? stat_leaf(found->parent.get(), found->leaf) : std::nullopt;
-        if (!st) continue;
-        // A whiteout or a directory there: the target is not a file of the layers below.
-        if (!S_ISREG(st->st_mode)) return false;
-        UniqueFd from(
-            ::openat(found->parent.get(), found->leaf.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-        if (!from) throw_errno("cannot open the hard link target in a lower layer", errno);
-        if (stat_leaf(at.parent.get(), at.leaf)) remove_tree_at(at.parent.get(), at.leaf);
-        UniqueFd to(::openat(at.parent.get(), at.leaf.c_str(),
-                             O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-        if (!to) throw_errno("cannot create file", errno);
-        for (off_t left = st->st_size; left > 0;) {
-            ssize_t n = ::copy_file_range(from.get(), nullptr, to.get(), nullptr,
-                                          static_cast<size_t>(left), 0);
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) throw_errno("cannot copy the hard link target", errno);
-            if (n == 0) break;
-            left -= n;
-        }
-        if (options_.privileged && ::fchown(to.get(), st->st_uid, st->st_gid) != 0)
-            unrepresentable_owner(at.leaf, errno);
-        if (::fchmod(to.get(), st->st_mode & 07777) != 0) throw_errno("cannot change mode", errno);
-        const timespec times[2] = {st->st_mtim, st->st_mtim};
-        if (::futimens(to.get(), times) != 0) throw_errno("cannot set times", errno);
-        return true;
+    if (options_.lower_view.empty()) return false;
+    ConfinedRoot lower(options_.lower_view);
+    auto found = lower.find_parent_in_root(target);
+    auto st = found ? stat_leaf(found->parent.get(), found->leaf) : std::nullopt;
+    if (!st || !S_ISREG(st->st_mode)) return false;
+    UniqueFd from(
+        ::openat(found->parent.get(), found->leaf.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!from) throw_errno("cannot open the hard link target in a lower layer", errno);
+    if (stat_leaf(at.parent.get(), at.leaf)) remove_tree_at(at.parent.get(), at.leaf);
+    UniqueFd to(::openat(at.parent.get(), at.leaf.c_str(),
+                         O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!to) throw_errno("cannot create file", errno);
+    for (off_t left = st->st_size; left > 0;) {
+        ssize_t n =
+            ::copy_file_range(from.get(), nullptr, to.get(), nullptr, static_cast<size_t>(left), 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_errno("cannot copy the hard link target", errno);
+        if (n == 0) break;
+        left -= n;
     }
-    return false;
+    if (options_.privileged && ::fchown(to.get(), st->st_uid, st->st_gid) != 0)
+        unrepresentable_owner(at.leaf, errno);
+    if (::fchmod(to.get(), st->st_mode & 07777) != 0) throw_errno("cannot change mode", errno);
+    copy_attributes(xattr_path(found->parent.get(), found->leaf),
+                    xattr_path(at.parent.get(), at.leaf));
+    const timespec times[2] = {st->st_mtim, st->st_mtim};
+    if (::futimens(to.get(), times) != 0) throw_errno("cannot set times", errno);
+    result_.used_lower_view = true;
+    return true;
+}
+
+void LayerApplier::mark_opaque(int dir, const std::string& leaf) {
+    const OverlayAttributes attributes =
+        options_.overlay_user_attributes ? OverlayAttributes::user : OverlayAttributes::trusted;
+    if (::lsetxattr(xattr_path(dir, leaf).c_str(), opaque_attribute(attributes), "y", 1, 0) != 0)
+        throw_errno("cannot mark the directory opaque", errno);
+}
+
+void LayerApplier::prepare_parents(const std::vector<std::string>& components, size_t count) {
+    std::optional<ConfinedRoot> lower;
+    if (!options_.lower_view.empty()) lower.emplace(options_.lower_view);
+    bool below = lower.has_value();  // the path so far is a directory below too
+    for (size_t n = 1; n <= count; ++n) {
+        const std::vector<std::string> prefix(components.begin(),
+                                              components.begin() + static_cast<long>(n));
+        const std::string path = join_components(prefix, n);
+        ParentAndLeaf at = root_.open_parent_in_root(prefix);
+        auto here = stat_leaf(at.parent.get(), at.leaf);
+        std::optional<struct stat> there;
+        std::optional<ParentAndLeaf> lower_at;
+        if (below) {
+            lower_at = lower->find_parent_in_root(prefix);
+            if (lower_at) there = stat_leaf(lower_at->parent.get(), lower_at->leaf);
+            below = there && S_ISDIR(there->st_mode);
+        }
+        if (here) {
+            if (S_ISCHR(here->st_mode) && here->st_rdev == makedev(0, 0) &&
+                whited_out_.count(path)) {
+                // `.wh.d` then `d/f`: d is this layer's own directory now, hiding the lower one.
+                remove_tree_at(at.parent.get(), at.leaf);
+                if (::mkdirat(at.parent.get(), at.leaf.c_str(), 0755) != 0)
+                    throw_errno("cannot create directory", errno);
+                mark_opaque(at.parent.get(), at.leaf);
+                below = false;
+            }
+            continue;  // this layer's own, or prepared by an earlier entry
+        }
+        if (there && !S_ISDIR(there->st_mode))
+            throw NeedsMergedRoot("layer " + layer_file_.string() + ": \"" + path +
+                                  "\" is not a directory in the layers below (a symlink?), and "
+                                  "the layer puts entries under it");
+        if (::mkdirat(at.parent.get(), at.leaf.c_str(), 0755) != 0)
+            throw_errno("cannot create directory", errno);
+        if (!there) continue;  // new: 0755, owned by the build, as on a merged root
+        // As below: owner and attributes now, mode and times once the layer is in.
+        if (options_.privileged && ::fchownat(at.parent.get(), at.leaf.c_str(), there->st_uid,
+                                              there->st_gid, AT_SYMLINK_NOFOLLOW) != 0)
+            unrepresentable_owner(path, errno);
+        copy_attributes(xattr_path(lower_at->parent.get(), lower_at->leaf),
+                        xattr_path(at.parent.get(), at.leaf));
+        directories_.emplace(
+            path,
+            PendingDirectory{prefix, static_cast<mode_t>(there->st_mode & 07777), there->st_mtim});
+        result_.used_lower_view = true;
+    }
 }
 
 void LayerApplier::make_special(archive_entry* entry, const std::string& name,
@@ -392,10 +487,17 @@ void LayerApplier::set_xattrs(int dir, const std::string& leaf, archive_entry* e
 
 void LayerApplier::apply_whiteout(const std::vector<std::string>& target) {
     if (options_.overlay_format) {
-        // This layer's own entry at the path wins, whatever the order in the tar.
-        if (this_layer_.count(join_components(target, target.size()))) return;
+        const std::string path = join_components(target, target.size());
+        whited_out_.insert(path);
+        prepare_parents(target, target.size() - 1);
         ParentAndLeaf at = root_.open_parent_in_root(target);
-        if (stat_leaf(at.parent.get(), at.leaf)) remove_tree_at(at.parent.get(), at.leaf);
+        auto existing = stat_leaf(at.parent.get(), at.leaf);
+        if (layer_has_at_or_under(path)) {
+            // This layer's own entry stays; a directory of it stands alone over the lower one.
+            if (existing && S_ISDIR(existing->st_mode)) mark_opaque(at.parent.get(), at.leaf);
+            return;
+        }
+        if (existing) remove_tree_at(at.parent.get(), at.leaf);
         if (::mknodat(at.parent.get(), at.leaf.c_str(), S_IFCHR | 0, makedev(0, 0)) != 0)
             throw_errno("cannot create the overlay whiteout", errno);
         return;
@@ -406,17 +508,18 @@ void LayerApplier::apply_whiteout(const std::vector<std::string>& target) {
 }
 
 void LayerApplier::apply_opaque(const std::vector<std::string>& marker) {
+    if (options_.overlay_format) {
+        if (marker.size() == 1)
+            throw NeedsMergedRoot("layer " + layer_file_.string() +
+                                  ": an opaque marker for the root hides every layer below");
+        prepare_parents(marker, marker.size() - 1);
+        ParentAndLeaf at = root_.open_parent_in_root(marker);
+        mark_opaque(at.parent.get(), ".");
+        return;
+    }
     // The marker's parent is the opaque directory; resolve it as any entry's parent would be.
     ParentAndLeaf at = root_.open_parent_in_root(marker);
     const int dir = at.parent.get();
-    if (options_.overlay_format) {
-        if (marker.size() == 1) return;  // the root has nothing below it to hide in overlayfs
-        const OverlayAttributes attributes =
-            options_.overlay_user_attributes ? OverlayAttributes::user : OverlayAttributes::trusted;
-        if (::setxattr(xattr_path(dir, ".").c_str(), opaque_attribute(attributes), "y", 1, 0) != 0)
-            throw_errno("cannot mark the directory opaque", errno);
-        return;
-    }
     const std::string dir_path =
         marker.size() > 1 ? join_components(marker, marker.size() - 1) : "";
     for (const auto& n : list_names(dir))

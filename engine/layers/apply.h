@@ -17,6 +17,13 @@ class LayerError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// overlay_format only: the layer cannot be a tree of its own (an entry goes through a symlink
+// of a lower layer, or the whole root is made opaque); the caller unpacks onto a merged root.
+class NeedsMergedRoot : public LayerError {
+  public:
+    using LayerError::LayerError;
+};
+
 struct ApplyOptions {
     // chown entries and create device nodes; otherwise skip devices with a warning and keep the
     // caller's ownership
@@ -27,14 +34,18 @@ struct ApplyOptions {
     // (with overlay_format) which attribute marks opaque directories
     bool overlay_user_attributes = false;
     bool overlay_format = false;
-    // overlay_format only: the layers below (topmost first), where a hard link whose target is
-    // not in this layer finds the file to copy (overlayfs cannot link across layers).
-    std::vector<std::filesystem::path> lower_roots;
+    // overlay_format only: a read-only view of the layers below (their overlayfs merge), where
+    // a parent directory the layer does not list takes its metadata from, and a hard link whose
+    // target is not in this layer finds the file to copy (overlayfs cannot link across
+    // layers). Empty: nothing below.
+    std::filesystem::path lower_view;
 };
 
 struct ApplyResult {
     uint64_t entries = 0;
     std::vector<std::string> warnings;
+    // overlay_format: something was taken from lower_view, so the tree fits only those layers
+    bool used_lower_view = false;
 };
 
 // Applies one layer file (tar, tar+gzip or tar+zstd, detected from its content) onto `root`,

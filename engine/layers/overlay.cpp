@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <system_error>
 
 #include "layers/confined_root.h"
@@ -101,6 +102,31 @@ bool is_whiteout(const struct stat& st) {
     return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
 }
 
+// The extended attributes of a path, overlayfs's own left out.
+std::map<std::string, std::string> attributes_of(const std::string& path) {
+    std::map<std::string, std::string> found;
+    ssize_t size = ::llistxattr(path.c_str(), nullptr, 0);
+    if (size <= 0) return found;
+    std::string names(static_cast<size_t>(size), '\0');
+    size = ::llistxattr(path.c_str(), names.data(), names.size());
+    if (size <= 0) return found;
+    names.resize(static_cast<size_t>(size));
+    for (size_t start = 0; start < names.size();) {
+        size_t end = names.find('\0', start);
+        if (end == std::string::npos) end = names.size();
+        std::string name = names.substr(start, end - start);
+        start = end + 1;
+        if (name.empty() || name.rfind("trusted.overlay.", 0) == 0 ||
+            name.rfind("user.overlay.", 0) == 0)
+            continue;
+        ssize_t length = ::lgetxattr(path.c_str(), name.c_str(), nullptr, 0);
+        std::string value(length > 0 ? static_cast<size_t>(length) : 0, '\0');
+        if (length > 0) ::lgetxattr(path.c_str(), name.c_str(), value.data(), value.size());
+        found.emplace(std::move(name), std::move(value));
+    }
+    return found;
+}
+
 bool is_opaque(int dir, const std::string& leaf, OverlayAttributes attributes) {
     char value[2] = {};
     ssize_t n = ::lgetxattr(xattr_path(dir, leaf).c_str(), opaque_attribute(attributes), value,
@@ -147,11 +173,15 @@ struct UpperWalk {
         bool beneath = false;
         for (const auto& name : list_names(sub.get()))
             beneath |= entry(sub.get(), view_sub ? view_sub.get() : -1, name, path + "/" + name);
-        if (had_directory && !opaque && !beneath && before->st_mode == st->st_mode &&
-            before->st_uid == st->st_uid && before->st_gid == st->st_gid &&
-            before->st_mtim.tv_sec == st->st_mtim.tv_sec &&
-            before->st_mtim.tv_nsec == st->st_mtim.tv_nsec)
-            return false;  // only copied up
+        if (had_directory && !opaque && !beneath) {
+            const struct stat& was = before.value();
+            if (was.st_mode == st->st_mode && was.st_uid == st->st_uid &&
+                was.st_gid == st->st_gid && was.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+                was.st_mtim.tv_nsec == st->st_mtim.tv_nsec &&
+                attributes_of(xattr_path(upper_dir, leaf)) ==
+                    attributes_of(xattr_path(view_dir, leaf)))
+                return false;  // only copied up (an ACL or attribute set on it would show)
+        }
         std::vector<Change> own;
         if (before && !had_directory) own.push_back({Change::Kind::deleted, path});
         own.push_back({opaque          ? Change::Kind::opaque

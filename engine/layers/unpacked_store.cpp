@@ -1,15 +1,17 @@
 #include "layers/unpacked_store.h"
 
-#include <signal.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <fstream>
 #include <random>
-#include <sstream>
+#include <stdexcept>
 #include <system_error>
 
 #include "layers/apply.h"
+#include "layers/confined_root.h"
 
 namespace envbuilder::layers {
 
@@ -26,67 +28,94 @@ std::string read_first_line(const fs::path& file) {
     return line;
 }
 
-bool process_alive(pid_t pid) {
-    return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
-}
-
 void remove_quietly(const fs::path& p) {
     std::error_code ec;
     fs::remove_all(p, ec);
 }
+
+// A scratch directory in the store, with a lock held for as long as the object lives: a
+// directory whose lock nobody holds was left by a process that died (whatever its PID
+// namespace), and goes.
+class Temporary {
+  public:
+    explicit Temporary(const fs::path& store) {
+        static std::mt19937_64 random{std::random_device{}()};
+        path_ = store / (std::string(temporary_prefix) + std::to_string(random()));
+        lock_ = UniqueFd(
+            ::open((path_.string() + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+        if (!lock_ || ::flock(lock_.get(), LOCK_EX) != 0)
+            throw std::system_error(errno, std::generic_category(),
+                                    "cannot lock " + path_.string() + ".lock");
+    }
+    ~Temporary() {
+        remove_quietly(path_);
+        ::unlink((path_.string() + ".lock").c_str());
+    }
+    Temporary(const Temporary&) = delete;
+    Temporary& operator=(const Temporary&) = delete;
+    const fs::path& path() const { return path_; }
+
+  private:
+    fs::path path_;
+    UniqueFd lock_;
+};
 
 }  // namespace
 
 UnpackedLayers::UnpackedLayers(fs::path dir, bool user_attributes)
     : dir_(std::move(dir)), user_attributes_(user_attributes) {
     fs::create_directories(dir_);
+    // Image trees hold setuid programs owned by root: no other user may reach them.
+    fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::replace);
     boot_id_ = read_first_line("/proc/sys/kernel/random/boot_id");
-    // tmp-<pid>-<n>: an unpacking or a removal its process did not live to finish.
+    if (boot_id_.empty())
+        throw std::runtime_error(
+            "cannot read /proc/sys/kernel/random/boot_id, which tells whether "
+            "unpacked layers survived a reboot");
     for (const auto& entry : fs::directory_iterator(dir_)) {
         const std::string name = entry.path().filename().string();
-        if (name.rfind(temporary_prefix, 0) != 0) continue;
-        pid_t pid = static_cast<pid_t>(std::atol(name.c_str() + temporary_prefix.size()));
-        if (!process_alive(pid)) remove_quietly(entry.path());
+        if (name.rfind(temporary_prefix, 0) != 0 || !name.ends_with(".lock")) continue;
+        UniqueFd lock(::open(entry.path().c_str(), O_RDWR | O_CLOEXEC));
+        if (!lock || ::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) continue;  // still in use
+        remove_quietly(dir_ / name.substr(0, name.size() - 5));
+        ::unlink(entry.path().c_str());
     }
 }
 
-fs::path UnpackedLayers::tree_of(const oci::Digest& layer) const {
-    return dir_ / (layer.algorithm + "-" + layer.hex);
+fs::path UnpackedLayers::tree_of(const oci::Digest& layer, const std::string& chain) const {
+    return dir_ / (layer.algorithm + "-" + layer.hex + (chain.empty() ? "" : "@" + chain));
 }
 
-fs::path UnpackedLayers::temporary() const {
-    static std::mt19937_64 random{std::random_device{}()};
-    return dir_ / (std::string(temporary_prefix) + std::to_string(::getpid()) + "-" +
-                   std::to_string(random()));
-}
-
-std::optional<fs::path> UnpackedLayers::find(const oci::Digest& layer) const {
-    const fs::path tree = tree_of(layer);
+std::optional<fs::path> UnpackedLayers::trusted(const fs::path& tree) const {
     std::error_code ec;
     if (!fs::is_directory(tree, ec)) return std::nullopt;
-    fs::path boot = tree;
-    boot += ".boot";
-    if (!boot_id_.empty() && read_first_line(boot) == boot_id_) return tree;
+    if (read_first_line(tree.string() + ".boot") == boot_id_) return tree;
     // From an earlier boot (or its record lost): moved aside first so no other build mounts
     // it half removed.
-    const fs::path aside = temporary();
-    if (::rename(tree.c_str(), aside.c_str()) == 0) remove_quietly(aside);
+    Temporary aside(dir_);
+    ::rename(tree.c_str(), aside.path().c_str());
     return std::nullopt;
 }
 
-bool UnpackedLayers::install(const oci::Digest& layer, const fs::path& tree) {
-    const fs::path target = tree_of(layer);
-    fs::path boot = target;
-    boot += ".boot";
-    const fs::path boot_temporary = temporary();
+std::optional<fs::path> UnpackedLayers::find(const oci::Digest& layer,
+                                             const std::string& chain) const {
+    if (auto tree = trusted(tree_of(layer))) return tree;
+    return trusted(tree_of(layer, chain));
+}
+
+bool UnpackedLayers::install(const fs::path& tree, const fs::path& target) {
+    const fs::path boot = target.string() + ".boot";
     {
-        std::ofstream out(boot_temporary);
-        out << boot_id_ << "\n";
-        if (!out)
-            throw std::system_error(errno, std::generic_category(),
-                                    "cannot write " + boot.string());
+        Temporary record(dir_);
+        {
+            std::ofstream out(record.path());
+            out << boot_id_ << "\n";
+            if (!out)
+                throw std::system_error(errno, std::generic_category(),
+                                        "cannot write " + boot.string());
+        }
+        fs::rename(record.path(), boot);
     }
-    fs::rename(boot_temporary, boot);
     if (::rename(tree.c_str(), target.c_str()) == 0) return true;
     if (errno != EEXIST && errno != ENOTEMPTY)
         throw std::system_error(errno, std::generic_category(),
@@ -95,28 +124,26 @@ bool UnpackedLayers::install(const oci::Digest& layer, const fs::path& tree) {
 }
 
 fs::path UnpackedLayers::ensure(const oci::Digest& layer, const fs::path& blob,
-                                const std::vector<fs::path>& lowers,
+                                const std::string& chain,
+                                const std::function<fs::path()>& lower_view,
                                 std::vector<std::string>& warnings) {
-    if (auto tree = find(layer)) return *tree;
-    const fs::path scratch = temporary();
-    fs::create_directories(scratch);
-    try {
-        ApplyOptions options;
-        options.overlay_format = true;
-        options.overlay_user_attributes = user_attributes_;
-        options.lower_roots = lowers;
-        auto result = apply_layer(blob, scratch, options);
-        warnings.insert(warnings.end(), result.warnings.begin(), result.warnings.end());
-        if (!install(layer, scratch)) remove_quietly(scratch);
-    } catch (...) {
-        remove_quietly(scratch);
-        throw;
-    }
-    return tree_of(layer);
+    if (auto tree = find(layer, chain)) return *tree;
+    Temporary scratch(dir_);
+    fs::create_directories(scratch.path());
+    ApplyOptions options;
+    options.overlay_format = true;
+    options.overlay_user_attributes = user_attributes_;
+    options.lower_view = lower_view();
+    auto result = apply_layer(blob, scratch.path(), options);
+    warnings.insert(warnings.end(), result.warnings.begin(), result.warnings.end());
+    const fs::path target = result.used_lower_view ? tree_of(layer, chain) : tree_of(layer);
+    install(scratch.path(), target);
+    return target;
 }
 
 fs::path UnpackedLayers::adopt(const oci::Digest& layer, const fs::path& tree) {
-    if (find(layer) || !install(layer, tree)) remove_quietly(tree);
+    if (!trusted(tree_of(layer)) && install(tree, tree_of(layer))) return tree_of(layer);
+    remove_quietly(tree);
     return tree_of(layer);
 }
 

@@ -2,6 +2,7 @@
 // Layers unpacked once and kept, as overlayfs lower directories: a build on a base it has seen
 // before mounts what is already there instead of unpacking the base again.
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,25 +12,32 @@
 namespace envbuilder::layers {
 
 // <dir>/<algorithm>-<hex> is the layer with that (compressed) digest unpacked in overlay format
-// (apply_layer's overlay_format), <dir>/<algorithm>-<hex>.boot the boot it was made in. Trees
-// are not synced to disk (that would cost every step a flush of all it wrote): one made in an
-// earlier boot may have lost data in a crash, so it is unpacked again from its blob, which the
-// blob store keeps durable. Trees appear by rename, complete or not at all; several processes
-// may unpack the same layer at once (one rename wins).
+// (apply_layer's overlay_format). A layer that leaves parent directories out, or hard-links to
+// files below it, takes those from the layers below: its tree then fits only that stack and is
+// kept as <algorithm>-<hex>@<chain> instead, <chain> naming the layers below.
+// <tree>.boot records the boot the tree was made in. Trees are not synced to disk (that would
+// cost every step a flush of all it wrote): one made in an earlier boot may have lost data in a
+// crash, so it is unpacked again from its blob, which the blob store keeps durable. Trees
+// appear by rename, complete or not at all; several processes may unpack the same layer at
+// once (one rename wins); what a killed process was unpacking is found by its unheld lock and
+// removed.
 class UnpackedLayers {
   public:
-    // Removes what dead processes left. `user_attributes`: trees for user-namespace overlayfs
-    // (user.overlay.* attributes), which belong in a directory of their own.
+    // `user_attributes`: trees for user-namespace overlayfs (user.overlay.* attributes), which
+    // belong in a directory of their own. Throws std::runtime_error when the boot cannot be told.
     UnpackedLayers(std::filesystem::path dir, bool user_attributes);
 
-    // The tree of `layer` if it is here and trustworthy.
-    std::optional<std::filesystem::path> find(const oci::Digest& layer) const;
+    // The tree of `layer` over the layers `chain` names, if it is here and trustworthy.
+    std::optional<std::filesystem::path> find(const oci::Digest& layer,
+                                              const std::string& chain) const;
 
-    // The tree of `layer`, unpacked from `blob` first when it is not here. `lowers`: the trees
-    // of the layers below (topmost first), where hard links to lower files are resolved.
-    // Warnings of the unpacking are appended to `warnings`. Throws LayerError.
+    // The tree of `layer` (over the layers `chain` names), unpacked from `blob` first when it is
+    // not here; `lower_view` gives a read-only view of the layers below when unpacking needs one
+    // (empty path: nothing below). Warnings of the unpacking are appended to `warnings`.
+    // Throws LayerError (NeedsMergedRoot when the layer cannot be a tree of its own).
     std::filesystem::path ensure(const oci::Digest& layer, const std::filesystem::path& blob,
-                                 const std::vector<std::filesystem::path>& lowers,
+                                 const std::string& chain,
+                                 const std::function<std::filesystem::path()>& lower_view,
                                  std::vector<std::string>& warnings);
 
     // Takes `tree` (an overlay upper directory that holds exactly `layer`, on the same
@@ -43,10 +51,10 @@ class UnpackedLayers {
     std::string boot_id_;
     bool user_attributes_;
 
-    std::filesystem::path tree_of(const oci::Digest& layer) const;
-    std::filesystem::path temporary() const;
+    std::filesystem::path tree_of(const oci::Digest& layer, const std::string& chain = {}) const;
+    std::optional<std::filesystem::path> trusted(const std::filesystem::path& tree) const;
     // Records the boot, then moves `tree` into place; false when another process was first.
-    bool install(const oci::Digest& layer, const std::filesystem::path& tree);
+    bool install(const std::filesystem::path& tree, const std::filesystem::path& target);
 };
 
 }  // namespace envbuilder::layers

@@ -517,9 +517,20 @@ std::vector<std::string> RegistryClient::pull_blobs(const oci::Reference& ref,
 std::vector<PushOutcome> RegistryClient::push_blobs(const oci::Reference& ref,
                                                     const std::vector<oci::Descriptor>& blobs,
                                                     const oci::BlobStore& store) {
+    // The same blob twice (two identical layers) is uploaded once, its outcome given to both.
+    std::vector<size_t> first_of(blobs.size());
+    std::vector<size_t> distinct;
+    for (size_t i = 0; i < blobs.size(); ++i) {
+        first_of[i] = i;
+        for (size_t j : distinct)
+            if (blobs[j].digest == blobs[i].digest) first_of[i] = j;
+        if (first_of[i] == i) distinct.push_back(i);
+    }
     std::vector<PushOutcome> outcomes(blobs.size());
-    for_each_parallel(blobs.size(), options_.parallel_pulls,
-                      [&](size_t i) { outcomes[i] = push_blob(ref, blobs[i], store); });
+    for_each_parallel(distinct.size(), options_.parallel_pulls, [&](size_t k) {
+        outcomes[distinct[k]] = push_blob(ref, blobs[distinct[k]], store);
+    });
+    for (size_t i = 0; i < blobs.size(); ++i) outcomes[i] = outcomes[first_of[i]];
     return outcomes;
 }
 

@@ -64,6 +64,19 @@ std::string run_image(const LiveRegistry& reg, const std::string& image,
     return out;
 }
 
+// `envbuilder build --workspace WS OPTIONS`, its output (stdout and stderr).
+std::string build_workspace(const fs::path& ws, const std::string& options, int* status) {
+    return run(std::string(kBinary) + " build --workspace " + ws.string() + " " + options, status);
+}
+
+// Unpacks LAYOUT:latest with umoci (not ours) into BUNDLE, then runs `command` in its rootfs.
+std::string in_unpacked(const fs::path& layout, const fs::path& bundle, const std::string& command,
+                        int* status) {
+    return run("umoci unpack --image " + layout.string() + ":latest " + bundle.string() +
+                   " >/dev/null && cd " + (bundle / "rootfs").string() + " && " + command,
+               status);
+}
+
 // A devcontainer workspace whose Dockerfile uses most instructions.
 fs::path make_workspace(const fs::path& dir, const std::string& base) {
     write(dir / ".devcontainer/devcontainer.json", R"({
@@ -582,11 +595,11 @@ RUN --mount=type=bind,from=one,source=/data,target=/mnt cat /mnt/sub/c > /from-o
     auto build = [&](const std::string& snapshotter, const std::string& cache) {
         int status;
         std::string out =
-            run("SOURCE_DATE_EPOCH=0 " + std::string(kBinary) + " build --workspace " +
-                    ws.string() + " --target one --no-push --reproducible" + " --oci-layout " +
-                    (ws / ("out-" + snapshotter)).string() + " --snapshotter " + snapshotter +
-                    " --cache-dir " + (ws / cache).string() + " 2>&1",
-                &status);
+            build_workspace(ws,
+                            "--target one --no-push --reproducible --oci-layout " +
+                                (ws / ("out-" + snapshotter)).string() + " --snapshotter " +
+                                snapshotter + " --cache-dir " + (ws / cache).string(),
+                            &status);
         INFO(out);
         REQUIRE(status == 0);
         return out;
@@ -600,11 +613,10 @@ RUN --mount=type=bind,from=one,source=/data,target=/mnt cat /mnt/sub/c > /from-o
     auto unpacked = [&](const std::string& snapshotter) {
         const fs::path bundle = ws / ("bundle-" + snapshotter);
         int status;
-        std::string out = run("umoci unpack --image " + (ws / ("out-" + snapshotter)).string() +
-                                  ":latest " + bundle.string() + " 2>&1 && cd " + bundle.string() +
-                                  "/rootfs && find . -printf '%p %y %m %U %G %s %T@ %l\\n' | sort"
-                                  " && find . -type f -exec sha256sum {} + | sort",
-                              &status);
+        std::string out = in_unpacked(ws / ("out-" + snapshotter), bundle,
+                                      "find . -printf '%p %y %m %U %G %s %T@ %l\\n' | sort && "
+                                      "find . -type f -exec sha256sum {} + | sort",
+                                      &status);
         INFO(out);
         REQUIRE(status == 0);
         return out;
@@ -622,12 +634,12 @@ RUN --mount=type=bind,from=one,source=/data,target=/mnt cat /mnt/sub/c > /from-o
 
     // The base layer's tree is reused by the next build (same inode: not unpacked again), and one
     // from an earlier boot is unpacked afresh.
-    json index = json::parse(read_file(busybox_layout() / "index.json"));
-    json manifest =
-        json::parse(read_file(busybox_layout() / "blobs/sha256" /
-                              index["manifests"][0]["digest"].get<std::string>().substr(7)));
-    const std::string base_layer = manifest["layers"][0]["digest"].get<std::string>();
+    const std::string base_layer =
+        layout_manifest(busybox_layout())["layers"][0]["digest"].get<std::string>();
     const fs::path tree = ws / "cache-overlay/unpacked" / ("sha256-" + base_layer.substr(7));
+    // Trees and stage roots hold the images' setuid programs: only the builder's user gets in.
+    for (const char* dir : {"cache-overlay/unpacked", "cache-overlay/work", "cache-scan/work"})
+        CHECK((fs::status(ws / dir).permissions() & fs::perms::all) == fs::perms::owner_all);
     // A file of our own in the tree: gone when the tree is unpacked again.
     REQUIRE(fs::is_directory(tree));
     write(tree / "left-by-the-test", "");
@@ -642,19 +654,15 @@ RUN --mount=type=bind,from=one,source=/data,target=/mnt cat /mnt/sub/c > /from-o
     CHECK(read_file(fs::path(tree.string() + ".boot")) != "an-earlier-boot\n");
     // The whole two-stage build, COPY --from a mounted stage included.
     int status;
-    out = run(std::string(kBinary) + " build --workspace " + ws.string() +
-                  " --no-push --oci-layout " + (ws / "out-final").string() + " --cache-dir " +
-                  (ws / "cache-overlay").string() + " 2>&1",
-              &status);
+    const std::string final_options = "--no-push --oci-layout " + (ws / "out-final").string() +
+                                      " --cache-dir " + (ws / "cache-overlay").string();
+    out = build_workspace(ws, final_options, &status);
     INFO(out);
     CHECK(status == 0);
     CHECK(out.find("stage one: root filesystem ready") != std::string::npos);
     // Warm: every step cached, so no stage's filesystem is unpacked or mounted at all — COPY
     // --from and RUN --mount from a stage included.
-    out = run(std::string(kBinary) + " build --workspace " + ws.string() +
-                  " --no-push --oci-layout " + (ws / "out-final").string() + " --cache-dir " +
-                  (ws / "cache-overlay").string() + " 2>&1",
-              &status);
+    out = build_workspace(ws, final_options, &status);
     INFO(out);
     CHECK(status == 0);
     CHECK(out.find("root filesystem ready") == std::string::npos);
@@ -689,10 +697,10 @@ FROM oci:)DF" + (images / "busybox-arm64").string() +
 COPY --from=tools /note /note
 RUN uname -m > /arch
 )DF");
-    out = run(std::string(kBinary) + " build --workspace " + ws.string() +
-                  " --platform linux/arm64 --no-push --oci-layout " + (ws / "out").string() +
-                  " --cache-dir " + (ws / "cache").string() + " 2>&1",
-              &status);
+    out = build_workspace(ws,
+                          "--platform linux/arm64 --no-push --oci-layout " + (ws / "out").string() +
+                              " --cache-dir " + (ws / "cache").string(),
+                          &status);
     INFO(out);
     REQUIRE(status == 0);
     CHECK(out.find("run under /usr/libexec/qemu-binfmt/aarch64-binfmt-P") != std::string::npos);
@@ -702,11 +710,7 @@ RUN uname -m > /arch
 
     // umoci (not ours) unpacks it: the tools stage ran natively, the final RUN as arm64.
     const std::string host_machine = run("uname -m");
-    std::string files =
-        run("umoci unpack --image " + (ws / "out").string() + ":latest " +
-                (ws / "bundle").string() + " >/dev/null && cat " +
-                (ws / "bundle/rootfs/note").string() + " " + (ws / "bundle/rootfs/arch").string(),
-            &status);
+    std::string files = in_unpacked(ws / "out", ws / "bundle", "cat note arch", &status);
     CHECK(status == 0);
     CHECK(files ==
           "built on " + host_machine.substr(0, host_machine.size() - 1) + " for arm64\naarch64\n");
@@ -715,9 +719,7 @@ RUN uname -m > /arch
     if (!fs::exists("/proc/sys/fs/binfmt_misc/qemu-s390x")) {
         write(ws / "Dockerfile",
               "FROM --platform=linux/s390x scratch\nCOPY Dockerfile /\nRUN true\n");
-        out = run(std::string(kBinary) + " build --workspace " + ws.string() +
-                      " --no-push --cache-dir " + (ws / "cache").string() + " 2>&1",
-                  &status);
+        out = build_workspace(ws, "--no-push --cache-dir " + (ws / "cache").string(), &status);
         INFO(out);
         CHECK(status != 0);
         CHECK(out.find("Dockerfile:3: RUN: RUN for linux/s390x needs an emulator") !=
@@ -745,10 +747,10 @@ RUN cat /v /app/a.txt > /seen
     auto build = [&](const std::string& v, const std::string& out_dir) {
         int status;
         std::string out =
-            run(std::string(kBinary) + " build --workspace " + ws.string() +
-                    " --no-push --build-arg V=" + v + " --oci-layout " + (ws / out_dir).string() +
-                    " --cache-dir " + (ws / "cache").string() + " 2>&1",
-                &status);
+            build_workspace(ws,
+                            "--no-push --build-arg V=" + v + " --oci-layout " +
+                                (ws / out_dir).string() + " --cache-dir " + (ws / "cache").string(),
+                            &status);
         INFO(out);
         REQUIRE(status == 0);
         return out;
@@ -759,11 +761,8 @@ RUN cat /v /app/a.txt > /seen
     std::string out = build("two", "out-two");
     CHECK(out.find("[5/6] COPY --link --chmod=640 a.txt /app/\n[5/6] CACHED") != std::string::npos);
     auto layers_of = [&](const std::string& out_dir) {
-        json index = json::parse(read_file(ws / out_dir / "index.json"));
-        json manifest =
-            json::parse(read_file(ws / out_dir / "blobs/sha256" /
-                                  index["manifests"][0]["digest"].get<std::string>().substr(7)));
         std::vector<std::string> digests;
+        const json manifest = layout_manifest(ws / out_dir);
         for (const auto& l : manifest["layers"]) digests.push_back(l["digest"]);
         return digests;
     };
@@ -775,11 +774,8 @@ RUN cat /v /app/a.txt > /seen
     // As BuildKit does, the layer carries its parent directory as the copy made it (0755),
     // which replaces the base's /app (0700); the file is there for the next RUN.
     int status;
-    std::string listing =
-        run("umoci unpack --image " + (ws / "out-two").string() + ":latest " +
-                (ws / "bundle").string() + " >/dev/null && cd " + (ws / "bundle/rootfs").string() +
-                " && stat -c '%n %a' app app/a.txt && cat seen",
-            &status);
+    std::string listing = in_unpacked(ws / "out-two", ws / "bundle",
+                                      "stat -c '%n %a' app app/a.txt && cat seen", &status);
     CHECK(status == 0);
     CHECK(listing == "app 755\napp/a.txt 640\ntwo\nlinked\n");
     fs::remove_all(ws);
@@ -821,22 +817,21 @@ TEST_CASE(
                                  "ADD --keep-git-dir " + repo + "#v1 /full\n" + "ADD " + repo +
                                  "#main /src\n" + "ADD " + repo + "#main:docs /docs\n");
     auto build = [&](const std::string& out_dir) {
-        std::string output = run(std::string(kBinary) + " build --workspace " + ws.string() +
-                                     " --no-push --oci-layout " + (ws / out_dir).string() +
-                                     " --cache-dir " + (ws / "cache").string() + " 2>&1",
-                                 &status);
+        std::string output = build_workspace(ws,
+                                             "--no-push --oci-layout " + (ws / out_dir).string() +
+                                                 " --cache-dir " + (ws / "cache").string(),
+                                             &status);
         INFO(output);
         REQUIRE(status == 0);
         return output;
     };
     build("out1");
     auto listing = [&](const std::string& out_dir) {
-        std::string text = run("umoci unpack --image " + (ws / out_dir).string() + ":latest " +
-                                   (ws / (out_dir + "-bundle")).string() + " >/dev/null && cd " +
-                                   (ws / (out_dir + "-bundle/rootfs")).string() +
-                                   " && stat -c '%n %a %F' src/tool.sh src/link && cat "
-                                   "src/README.md docs/guide.txt && ls -a src full | tr '\\n' ' '",
-                               &status);
+        std::string text = in_unpacked(ws / out_dir, ws / (out_dir + "-bundle"),
+                                       "stat -c '%n %a %F' src/tool.sh src/link && cat "
+                                       "src/README.md docs/guide.txt && ls -a src full | tr "
+                                       "'\\n' ' '",
+                                       &status);
         CHECK(status == 0);
         return text;
     };
@@ -865,17 +860,13 @@ TEST_CASE(
     // A ref the remote does not have, and COPY of a repository: clear errors on their lines.
     write(ws / "Dockerfile", "FROM oci:" + busybox_layout().string() + ":latest\nADD " + repo +
                                  "#no-such-branch /src\n");
-    out = run(std::string(kBinary) + " build --workspace " + ws.string() +
-                  " --no-push --cache-dir " + (ws / "cache").string() + " 2>&1",
-              &status);
+    out = build_workspace(ws, "--no-push --cache-dir " + (ws / "cache").string(), &status);
     CHECK(status != 0);
     CHECK(out.find("Dockerfile:2: ADD: ") != std::string::npos);
     CHECK(out.find("has no branch or tag 'no-such-branch'") != std::string::npos);
     write(ws / "Dockerfile",
           "FROM oci:" + busybox_layout().string() + ":latest\nCOPY " + repo + "#main /src\n");
-    out = run(std::string(kBinary) + " build --workspace " + ws.string() +
-                  " --no-push --cache-dir " + (ws / "cache").string() + " 2>&1",
-              &status);
+    out = build_workspace(ws, "--no-push --cache-dir " + (ws / "cache").string(), &status);
     CHECK(status != 0);
     CHECK(out.find("COPY does not clone git repositories") != std::string::npos);
     daemon.stop();

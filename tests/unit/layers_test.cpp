@@ -262,6 +262,32 @@ void build_sample_tree(const fs::path& root) {
         set_mtime(root / dir, 1'400'000'000);
 }
 
+// The sample tree plus what change_tree() changes: a tree to delete, a directory to become a
+// file and the reverse, a file to rewrite.
+void build_tree_to_change(const fs::path& root) {
+    build_sample_tree(root);
+    write_file(root / "var/lib/data/a", "a");
+    write_file(root / "var/lib/data/nested/b", "b");
+    write_file(root / "opt/dir-to-file/child", "child");
+    write_file(root / "opt/file-to-dir", "file");
+    write_file(root / "opt/rewrite", "old content");
+}
+
+// A step's worth of changes to a tree from build_tree_to_change().
+void change_tree(const fs::path& live) {
+    fs::remove_all(live / "var/lib/data");  // a whole tree
+    fs::remove(live / "etc/alias");
+    fs::remove_all(live / "opt/dir-to-file");
+    write_file(live / "opt/dir-to-file", "was a directory");
+    fs::remove(live / "opt/file-to-dir");
+    write_file(live / "opt/file-to-dir/inside", "was a file");
+    write_file(live / "opt/rewrite", "new content");
+    REQUIRE(::chown((live / "opt/rewrite").c_str(), 42, 43) == 0);
+    REQUIRE(::chmod((live / "etc").c_str(), 0750) == 0);
+    write_file(live / "new/deep/tree/file", "fresh");
+    fs::create_hard_link(live / "new/deep/tree/file", live / "new/deep/second");
+}
+
 fs::path blob_path(const oci::BlobStore& store, const LayerBlob& layer) {
     return store.path(layer.digest);
 }
@@ -421,29 +447,14 @@ TEST_CASE("layers: snapshot diff", "[layers]") {
 TEST_CASE("layers: a diff written as a layer turns the old tree into the new one", "[layers]") {
     TempDir dir("difflayer");
     const fs::path live = dir / "live";
-    build_sample_tree(live);
-    write_file(live / "var/lib/data/a", "a");
-    write_file(live / "var/lib/data/nested/b", "b");
-    write_file(live / "opt/dir-to-file/child", "child");
-    write_file(live / "opt/file-to-dir", "file");
-    write_file(live / "opt/rewrite", "old content");
+    build_tree_to_change(live);
     REQUIRE(run("cp -a " + live.string() + " " + (dir / "copy").string()).status == 0);
     REQUIRE(describe_tree(live) == describe_tree(dir / "copy"));
     Snapshot before = Snapshot::scan(live);
 
     ::usleep(10'000);
-    fs::remove_all(live / "var/lib/data");  // a whole tree
-    fs::remove(live / "etc/alias");
-    fs::remove_all(live / "opt/dir-to-file");
-    write_file(live / "opt/dir-to-file", "was a directory");
-    fs::remove(live / "opt/file-to-dir");
-    write_file(live / "opt/file-to-dir/inside", "was a file");
-    write_file(live / "opt/rewrite", "new content");
-    write_file(live / "new/deep/tree/file", "fresh");
-    fs::create_hard_link(live / "new/deep/tree/file", live / "new/deep/second");
+    change_tree(live);
     fs::create_hard_link(live / "etc/hostname", live / "new/third-link-to-hostname");
-    REQUIRE(::chown((live / "opt/rewrite").c_str(), 42, 43) == 0);
-    REQUIRE(::chmod((live / "etc").c_str(), 0750) == 0);
     set_xattr(live / "opt/rewrite", "user.added", "later");
     Snapshot after = Snapshot::scan(live);
     auto changes = diff(before, after);
@@ -714,7 +725,7 @@ TEST_CASE("layers: overlay format keeps whiteouts and opaque markers for the ker
                                  tar_file("x/.wh.replaced"), tar_hardlink("hl/link", "hl/target")});
     ApplyOptions options;
     options.overlay_format = true;
-    options.lower_roots = {lower};
+    options.lower_view = lower;
     const fs::path tree = dir / "tree";
     fs::create_directories(tree);
     ApplyResult applied = apply_layer(dir / "layer.tar", tree, options);
@@ -745,11 +756,7 @@ TEST_CASE("layers: an overlayfs upper directory, read as a change set, is the st
     if (::geteuid() != 0 || probe_overlay(fs::temp_directory_path()).unavailable) return;
     TempDir dir("overlay-upper");
     const fs::path lower = dir / "lower";
-    build_sample_tree(lower);
-    write_file(lower / "var/lib/data/a", "a");
-    write_file(lower / "opt/dir-to-file/child", "child");
-    write_file(lower / "opt/file-to-dir", "file");
-    write_file(lower / "opt/rewrite", "old content");
+    build_tree_to_change(lower);
     write_file(lower / "opt/remade/old", "hidden by the opaque directory");
     write_file(lower / "touched/only", "x");
     set_mtime(lower / "touched", 1'300'000'000);
@@ -763,19 +770,10 @@ TEST_CASE("layers: an overlayfs upper directory, read as a change set, is the st
     {
         OverlayMount merged({lower}, dir / "upper", dir / "work", dir / "merged");
         const fs::path live = dir / "merged";
-        fs::remove_all(live / "var/lib/data");
-        fs::remove(live / "etc/alias");
-        fs::remove_all(live / "opt/dir-to-file");
-        write_file(live / "opt/dir-to-file", "was a directory");
-        fs::remove(live / "opt/file-to-dir");
-        write_file(live / "opt/file-to-dir/inside", "was a file");
-        write_file(live / "opt/rewrite", "new content");
-        REQUIRE(::chown((live / "opt/rewrite").c_str(), 42, 43) == 0);
+        change_tree(live);
+        set_xattr(live / "srv/shared", "user.note", "only an attribute changed");
         fs::remove_all(live / "opt/remade");
         write_file(live / "opt/remade/fresh", "new");
-        write_file(live / "new/deep/file", "fresh");
-        fs::create_hard_link(live / "new/deep/file", live / "new/second");
-        REQUIRE(::chmod((live / "etc").c_str(), 0750) == 0);
         // Copied up by the kernel, then put back as it was: no change.
         write_file(live / "touched/scratch", "");
         fs::remove(live / "touched/scratch");
@@ -801,6 +799,7 @@ TEST_CASE("layers: an overlayfs upper directory, read as a change set, is the st
     CHECK(kind_of("opt/remade") == std::vector<K>{K::opaque});
     CHECK(kind_of("new") == std::vector<K>{K::added});
     CHECK(kind_of("touched").empty());
+    CHECK(kind_of("srv/shared") == std::vector<K>{K::modified});
     CHECK(kind_of("usr").empty());
     CHECK(std::is_sorted(changes.begin(), changes.end(),
                          [](const Change& a, const Change& b) { return a.path < b.path; }));
@@ -848,4 +847,59 @@ TEST_CASE("layers: gzip stores what would not compress and deflates the rest; gz
     second.write(input);
     second.finish();
     CHECK(again == output);
+}
+
+TEST_CASE(
+    "layers: overlay format takes unlisted parents from the layers below, and same-layer "
+    "whiteouts make opaque directories",
+    "[layers]") {
+    if (::geteuid() != 0 || probe_overlay(fs::temp_directory_path()).unavailable) return;
+    TempDir dir("overlay-parents");
+    const fs::path lower = dir / "lower";
+    fs::create_directories(lower / "tmp");
+    REQUIRE(::chmod((lower / "tmp").c_str(), 01777) == 0);
+    write_file(lower / "home/app/old", "x");
+    REQUIRE(::chown((lower / "home/app").c_str(), 1000, 1000) == 0);
+    REQUIRE(::chmod((lower / "home/app").c_str(), 0750) == 0);
+    set_xattr(lower / "home/app", "user.kept", "yes");
+    set_mtime(lower / "home/app", 1'400'000'000);
+    write_file(lower / "d/old", "hidden");
+    write_file(lower / "e/old", "hidden");
+    write_file(lower / "usr/lib/libc.so", "libc");
+    fs::create_symlink("usr/lib", lower / "lib");
+
+    ApplyOptions options;
+    options.overlay_format = true;
+    options.lower_view = lower;
+    // No parent entries; whiteout before and after this layer's own content.
+    make_tar(dir / "layer.tar", {tar_file("tmp/x", "x"), tar_file("home/app/.cfg", "cfg"),
+                                 tar_file(".wh.d"), tar_file("d/new", "new"), tar_dir("e/"),
+                                 tar_file("e/new", "new"), tar_file(".wh.e")});
+    const fs::path tree = dir / "tree";
+    fs::create_directories(tree);
+    ApplyResult applied = apply_layer(dir / "layer.tar", tree, options);
+    CHECK(applied.used_lower_view);
+    struct stat st {};
+    REQUIRE(::lstat((tree / "tmp").c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 01777);
+    REQUIRE(::lstat((tree / "home/app").c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0750);
+    CHECK(st.st_uid == 1000);
+    CHECK(st.st_mtim.tv_sec == 1'400'000'000);
+    CHECK(get_xattr(tree / "home/app", "user.kept") == "yes");
+    CHECK(get_xattr(tree / "d", "trusted.overlay.opaque") == "y");
+    CHECK(get_xattr(tree / "e", "trusted.overlay.opaque") == "y");
+    {
+        OverlayMount view({tree, lower}, {}, {}, dir / "view");
+        CHECK(read_file(dir / "view/d/new") == "new");
+        CHECK(!fs::exists(dir / "view/d/old"));
+        CHECK(read_file(dir / "view/e/new") == "new");
+        CHECK(!fs::exists(dir / "view/e/old"));
+        CHECK(read_file(dir / "view/home/app/old") == "x");
+    }
+
+    // Through a symlink of a lower layer (merged /usr): a tree of its own cannot say that.
+    make_tar(dir / "through-link.tar", {tar_file("lib/libfoo.so", "foo")});
+    fs::create_directories(dir / "tree2");
+    CHECK_THROWS_AS(apply_layer(dir / "through-link.tar", dir / "tree2", options), NeedsMergedRoot);
 }

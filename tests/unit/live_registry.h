@@ -94,12 +94,16 @@ inline std::vector<json> read_json_lines(const fs::path& file) {
 }
 
 // The config of the (first) image of an OCI layout, exactly as stored.
-inline json layout_config(const fs::path& layout) {
+inline json layout_blob(const fs::path& layout, const std::string& digest) {
+    return json::parse(read_file(layout / "blobs" / "sha256" / digest.substr(7)));
+}
+// The manifest of the layout's first image.
+inline json layout_manifest(const fs::path& layout) {
     json index = json::parse(read_file(layout / "index.json"));
-    auto blob = [&](const std::string& digest) {
-        return json::parse(read_file(layout / "blobs" / "sha256" / digest.substr(7)));
-    };
-    return blob(blob(index["manifests"][0]["digest"])["config"]["digest"]);
+    return layout_blob(layout, index["manifests"][0]["digest"]);
+}
+inline json layout_config(const fs::path& layout) {
+    return layout_blob(layout, layout_manifest(layout)["config"]["digest"]);
 }
 
 // A child process for the life of the object, its output in `log`; killed on destruction.
