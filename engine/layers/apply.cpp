@@ -374,6 +374,14 @@ void LayerApplier::mark_opaque(int dir, const std::string& leaf) {
 }
 
 void LayerApplier::prepare_parents(const std::vector<std::string>& components, size_t count) {
+    if (count == 0) return;
+    // Usual case, at the cost of one lookup: the parents are there, the layer listed them first.
+    const std::vector<std::string> parent(components.begin(),
+                                          components.begin() + static_cast<long>(count));
+    if (auto at = root_.find_parent_in_root(parent)) {
+        auto st = stat_leaf(at->parent.get(), at->leaf);
+        if (st && S_ISDIR(st->st_mode)) return;
+    }
     std::optional<ConfinedRoot> lower;
     if (!options_.lower_view.empty()) lower.emplace(options_.lower_view);
     bool below = lower.has_value();  // the path so far is a directory below too
