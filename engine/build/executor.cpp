@@ -1005,8 +1005,9 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
             if (!git) fail(ins, problem);
             // Keyed by the commit the ref names now: a new commit on the branch reruns the step.
             try {
-                git_commit = resolve_git_commit(*git);
+                git_commit = resolve_git_commit(*git, request_.cancel.get());
             } catch (const GitError& e) {
+                check_cancelled();
                 fail(ins, e.what());
             }
             remote_key += " git=" + git->url + "@" + git_commit + ":" + git->subdir +
@@ -1063,8 +1064,9 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
         if (!git) return;
         const fs::path checkout = work_ / ("git-" + std::to_string(roots_made_++));
         try {
-            checkout_git(*git, git_commit, checkout, keep_git_dir);
+            checkout_git(*git, git_commit, checkout, keep_git_dir, request_.cancel.get());
         } catch (const GitError& e) {
+            check_cancelled();
             fail(ins, e.what());
         }
         spec.source_root = checkout;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,7 +34,8 @@ struct GitResult {
 
 // Runs git with `args` (no shell), never prompting for credentials (a build has no terminal to
 // answer on); the caller's git configuration and credential helpers still apply.
-GitResult run_git(const std::vector<std::string>& args, const fs::path& cwd = {}) {
+GitResult run_git(const std::vector<std::string>& args, const fs::path& cwd,
+                  const std::atomic<bool>* cancel) {
     std::vector<std::string> argv_storage{"git"};
     if (!cwd.empty()) {
         argv_storage.push_back("-C");
@@ -69,7 +71,17 @@ GitResult run_git(const std::vector<std::string>& args, const fs::path& cwd = {}
                        std::strerror(spawned));
     }
     char buffer[4096];
+    bool cancelled = false;
     for (;;) {
+        // Woken every 100 ms to see whether the build was cancelled meanwhile.
+        pollfd ready{pipe_fds[0], POLLIN, 0};
+        if (::poll(&ready, 1, 100) == 0) {
+            if (cancel && cancel->load() && !cancelled) {
+                ::kill(pid, SIGKILL);
+                cancelled = true;
+            }
+            continue;
+        }
         ssize_t n = ::read(pipe_fds[0], buffer, sizeof buffer);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
@@ -79,6 +91,7 @@ GitResult run_git(const std::vector<std::string>& args, const fs::path& cwd = {}
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    if (cancelled) throw GitError("git was stopped: the build was cancelled");
     result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return result;
 }
@@ -155,10 +168,10 @@ std::optional<GitSource> parse_git_source(std::string_view source, std::string* 
     return git;
 }
 
-std::string resolve_git_commit(const GitSource& source) {
+std::string resolve_git_commit(const GitSource& source, const std::atomic<bool>* cancel) {
     if (is_commit_id(source.ref)) return source.ref;
     const std::string ref = source.ref.empty() ? "HEAD" : source.ref;
-    GitResult r = run_git({"ls-remote", "--", source.url, ref});
+    GitResult r = run_git({"ls-remote", "--", source.url, ref}, {}, cancel);
     if (r.status != 0)
         throw GitError("git ls-remote " + redact_credentials(source.url) +
                        " failed: " + last_lines(scrubbed(r.output, source.url)));
@@ -183,9 +196,9 @@ std::string resolve_git_commit(const GitSource& source) {
 }
 
 void checkout_git(const GitSource& source, const std::string& commit, const fs::path& dir,
-                  bool keep_git_dir) {
+                  bool keep_git_dir, const std::atomic<bool>* cancel) {
     auto must = [&](const std::vector<std::string>& args, const std::string& what) {
-        GitResult r = run_git(args, dir);
+        GitResult r = run_git(args, dir, cancel);
         if (r.status != 0)
             throw GitError(what + " " + redact_credentials(source.url) +
                            " failed: " + last_lines(scrubbed(r.output, source.url)));
@@ -194,16 +207,17 @@ void checkout_git(const GitSource& source, const std::string& commit, const fs::
     must({"init", "-q"}, "git init for");
     // By commit id where the server allows it (protocol v2 does); else by the ref's name, and
     // the commit checked below.
-    GitResult fetched =
-        run_git({"fetch", "-q", "--depth", "1", "--no-tags", "--", source.url, commit}, dir);
+    GitResult fetched = run_git(
+        {"fetch", "-q", "--depth", "1", "--no-tags", "--", source.url, commit}, dir, cancel);
     if (fetched.status != 0 && !source.ref.empty() && !is_commit_id(source.ref))
-        fetched = run_git(
-            {"fetch", "-q", "--depth", "1", "--no-tags", "--", source.url, source.ref}, dir);
+        fetched =
+            run_git({"fetch", "-q", "--depth", "1", "--no-tags", "--", source.url, source.ref}, dir,
+                    cancel);
     if (fetched.status != 0)
         throw GitError("git fetch of " + redact_credentials(source.url) +
                        " failed: " + last_lines(scrubbed(fetched.output, source.url)));
     must({"checkout", "-q", "--detach", "FETCH_HEAD"}, "git checkout of");
-    GitResult head = run_git({"rev-parse", "HEAD"}, dir);
+    GitResult head = run_git({"rev-parse", "HEAD"}, dir, cancel);
     std::string got = head.output.substr(0, head.output.find('\n'));
     if (head.status != 0 || got != commit)
         throw GitError(redact_credentials(source.url) + ": fetched " + got + ", not the commit " +
@@ -211,6 +225,10 @@ void checkout_git(const GitSource& source, const std::string& commit, const fs::
     must({"submodule", "update", "-q", "--init", "--recursive", "--depth", "1"},
          "git submodule update for");
     if (!keep_git_dir) fs::remove_all(dir / ".git");
+    std::error_code ec;
+    if (!source.subdir.empty() && !fs::is_directory(dir / source.subdir, ec))
+        throw GitError(redact_credentials(source.url) + " has no directory '" + source.subdir +
+                       "' at " + commit);
 }
 
 }  // namespace envbuilder::build

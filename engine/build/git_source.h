@@ -2,6 +2,7 @@
 // ADD's git sources, as BuildKit reads them: `https://host/repo.git#REF:SUBDIR`,
 // `git://host/repo.git#REF`, `ssh://…`, `git@host:repo.git#REF`. REF is a branch, a tag or a
 // commit (default: the remote's HEAD); SUBDIR picks a directory of the repository.
+#include <atomic>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -30,11 +31,14 @@ std::optional<GitSource> parse_git_source(std::string_view source, std::string* 
 
 // The commit REF names at the remote now (git ls-remote); a full commit id is taken as it is.
 // Throws GitError with git's own words when the remote cannot be read or has no such ref.
-std::string resolve_git_commit(const GitSource& source);
+// `cancel`, when set, stops git at once (GitError).
+std::string resolve_git_commit(const GitSource& source, const std::atomic<bool>* cancel = nullptr);
 
 // Fetches exactly `commit` (shallow, submodules included) into the empty directory `dir`, and
-// removes the .git directory unless `keep_git_dir`. Throws GitError.
+// removes the .git directory unless `keep_git_dir`. Throws GitError, also when SUBDIR is not a
+// directory of that commit.
 void checkout_git(const GitSource& source, const std::string& commit,
-                  const std::filesystem::path& dir, bool keep_git_dir);
+                  const std::filesystem::path& dir, bool keep_git_dir,
+                  const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace envbuilder::build

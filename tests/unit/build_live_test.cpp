@@ -865,6 +865,11 @@ TEST_CASE(
     CHECK(out.find("Dockerfile:2: ADD: ") != std::string::npos);
     CHECK(out.find("has no branch or tag 'no-such-branch'") != std::string::npos);
     write(ws / "Dockerfile",
+          "FROM oci:" + busybox_layout().string() + ":latest\nADD " + repo + "#main:nope /src\n");
+    out = build_workspace(ws, "--no-push --cache-dir " + (ws / "cache").string(), &status);
+    CHECK(status != 0);
+    CHECK(out.find("has no directory 'nope' at ") != std::string::npos);
+    write(ws / "Dockerfile",
           "FROM oci:" + busybox_layout().string() + ":latest\nCOPY " + repo + "#main /src\n");
     out = build_workspace(ws, "--no-push --cache-dir " + (ws / "cache").string(), &status);
     CHECK(status != 0);
