@@ -24,6 +24,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 EB_SOURCE=${ENVBUILDER:-$ROOT/build/envbuilder}
 WORK=${BENCH_WORK:-/tmp/eb-registry-bench}
 SIZE_MIB=${SIZE_MIB:-512}
@@ -152,19 +154,7 @@ IMAGE_BYTES=$(jq '[(.config, .layers[]) | .size] | add' "$MANIFEST_FILE")
 # --- TLS, auth and client configuration. ---
 PORT=${REGISTRY_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
 HOSTPORT=127.0.0.1:$PORT
-PKI=$RUN/pki
-mkdir -p "$PKI"
-{
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 \
-        -subj /CN=envbuilder-bench-ca -keyout "$PKI/ca.key" -out "$PKI/ca.crt" \
-        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=127.0.0.1 \
-        -keyout "$PKI/server.key" -out "$PKI/server.csr"
-    printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' >"$PKI/server.ext"
-    openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial -days 7 \
-        -extfile "$PKI/server.ext" -out "$PKI/server.crt"
-} >"$LOGS/openssl.log" 2>&1 || die "openssl failed (see $LOGS/openssl.log)"
-htpasswd -Bbn "$USER_NAME" "$USER_PASS" >"$PKI/htpasswd"
+make_registry_pki
 
 CERTS_DIR=$RUN/certs.d                   # envbuilder: $ENVBUILDER_CERTS_DIR/<host:port>/ca.crt
 mkdir -p "$CERTS_DIR/$HOSTPORT"
@@ -178,47 +168,7 @@ POLICY=$RUN/policy.json                  # skopeo: accept any image (no signatur
 printf '{"default":[{"type":"insecureAcceptAnything"}]}\n' >"$POLICY"
 
 # --- The registry: restarted on a given storage directory. ---
-start_registry() {
-    local store=$1 cfg=$RUN/registry.yml i code
-    mkdir -p "$store"
-    cat >"$cfg" <<EOF
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $store
-  maintenance:
-    uploadpurging:
-      enabled: false
-http:
-  addr: $HOSTPORT
-  secret: envbuilder-bench
-  tls:
-    certificate: $PKI/server.crt
-    key: $PKI/server.key
-auth:
-  htpasswd:
-    realm: envbuilder-bench
-    path: $PKI/htpasswd
-EOF
-    docker-registry serve "$cfg" >>"$LOGS/registry.log" 2>&1 &
-    REG_PID=$!
-    for ((i = 0; i < 100; i++)); do
-        code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$PKI/ca.crt" "https://$HOSTPORT/v2/" || true)
-        [[ $code == 401 ]] && return 0
-        kill -0 "$REG_PID" 2>/dev/null || die "the registry exited (see $LOGS/registry.log)"
-        sleep 0.1
-    done
-    die "the registry did not come up on $HOSTPORT"
-}
 
-stop_registry() {
-    if [[ -n $REG_PID ]]; then kill "$REG_PID" 2>/dev/null || true; wait "$REG_PID" 2>/dev/null || true; fi
-    REG_PID=
-}
 
 # --- Measurement: one command under GNU time; records seconds and peak RSS (MiB). ---
 declare -A TIMES RSS
