@@ -80,6 +80,21 @@ class CompressionStage {
     CompressionStage(const CompressionStage&) = delete;
     CompressionStage& operator=(const CompressionStage&) = delete;
 
+    // An empty buffer to fill: one the stage has finished with, so a layer of any size is
+    // written with the same few buffers (no allocation per piece).
+    std::string spare(size_t capacity) {
+        {
+            std::lock_guard lock(mutex_);
+            if (!spares_.empty()) {
+                std::string buffer = std::move(spares_.back());
+                spares_.pop_back();
+                return buffer;
+            }
+        }
+        std::string buffer;
+        buffer.reserve(capacity);
+        return buffer;
+    }
     // Throws when the stage has failed (the failure itself comes out of close()).
     void push(std::string piece) {
         std::unique_lock lock(mutex_);
@@ -119,6 +134,9 @@ class CompressionStage {
                 }
                 changed_.notify_all();
                 consume_(piece);
+                piece.clear();  // keeps its capacity for the next piece
+                std::lock_guard lock(mutex_);
+                spares_.push_back(std::move(piece));
             }
             if (!abandoned_) finish_();
         } catch (...) {
@@ -133,6 +151,7 @@ class CompressionStage {
     std::mutex mutex_;
     std::condition_variable changed_;
     std::deque<std::string> queue_;
+    std::vector<std::string> spares_;
     bool closed_ = false, abandoned_ = false;
     std::exception_ptr failure_;
     std::thread thread_;  // last: started once everything it uses exists
@@ -155,6 +174,8 @@ struct Pipeline {
         try {
             std::string_view bytes(static_cast<const char*>(buf), n);
             p->diff_id.update(bytes);
+            // Within the buffer's capacity: a piece goes before it would outgrow it.
+            if (!p->pending.empty() && p->pending.size() + n > piece_size) p->flush();
             p->pending.append(bytes);
             if (p->pending.size() >= piece_size) p->flush();
             return static_cast<la_ssize_t>(n);
@@ -165,8 +186,7 @@ struct Pipeline {
     }
     void flush() {
         if (pending.empty()) return;
-        std::string piece;
-        piece.reserve(piece_size + copy_chunk_size);
+        std::string piece = stage->spare(piece_size + read_chunk_size);
         piece.swap(pending);
         stage->push(std::move(piece));
     }
@@ -482,6 +502,7 @@ LayerBlob write_layer(const fs::path& root, const std::vector<Change>& changes,
     }
     CompressionStage stage(consume, finish);
     pipeline.stage = &stage;
+    pipeline.pending.reserve(Pipeline::piece_size + read_chunk_size);
 
     ArchiveWriter tar(archive_write_new());
     if (archive_write_set_format_pax(tar.get()) != ARCHIVE_OK)
