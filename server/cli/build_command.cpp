@@ -48,6 +48,8 @@ constexpr const char* kUsage =
     "  --no-cache               run every step, ignoring cached layers\n"
     "  --secret id=ID,src=FILE  a secret for RUN --mount=type=secret (also id=ID,env=VAR);\n"
     "                           never stored in the image or the cache\n"
+    "  --platform P[,P...]      build for these platforms (default: this host's); several\n"
+    "                           give one image per platform under one image index\n"
     "  --compression gzip|zstd  layer compression (default gzip)\n"
     "  --snapshotter auto|overlayfs|scan\n"
     "                           how each step's changes are found: overlayfs (the upper\n"
@@ -68,12 +70,31 @@ struct BuildCommand : RegistrySettings {
     bool push = true, no_cache = false, reproducible = false, json_progress = false;
     layers::Compression compression = layers::Compression::gzip;
     build::Snapshotter snapshotter = build::Snapshotter::automatic;
+    // --platform with several platforms (a,b): one build each, pushed as one image index
+    std::vector<oci::Platform> platforms;
 };
 
 std::string parse(const std::vector<std::string>& args, BuildCommand& cmd) {
     static_cast<RegistrySettings&>(cmd) = default_registry_settings();
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
+        // A list of platforms is the build's own (pull and inspect take one).
+        std::string platforms;
+        if (a.rfind("--platform=", 0) == 0) platforms = a.substr(11);
+        if (a == "--platform" && i + 1 < args.size()) platforms = args[i + 1];
+        if (platforms.find(',') != std::string::npos) {
+            std::istringstream list(platforms);
+            for (std::string one; std::getline(list, one, ',');) {
+                std::string problem;
+                auto parsed = oci::parse_platform(one, &problem);
+                if (!parsed) return "--platform: " + problem;
+                for (const auto& seen : cmd.platforms)
+                    if (seen.str() == parsed->str()) return "--platform names " + one + " twice";
+                cmd.platforms.push_back(*parsed);
+            }
+            if (a == "--platform") ++i;
+            continue;
+        }
         if (auto problem = parse_registry_option(args, i, cmd)) {
             if (!problem->empty()) return *problem;
             continue;
@@ -190,6 +211,9 @@ std::string parse(const std::vector<std::string>& args, BuildCommand& cmd) {
         }
     }
     if (cmd.push && cmd.images.empty()) return "--image is required (or --no-push)";
+    if (cmd.platforms.size() > 1 && !cmd.tar.empty())
+        return "--tar writes one platform's image; with several platforms use --oci-layout or "
+               "push";
     return "";
 }
 
@@ -385,11 +409,30 @@ Source find_source(const BuildCommand& cmd) {
 
 // The built (or pulled) image, wherever it should go.
 struct Output {
-    std::string manifest;
+    std::string manifest;  // an image manifest, or the index of `platforms`
     std::string media_type;
     oci::Descriptor config;
     std::vector<oci::Descriptor> layers;
+    std::vector<Output> platforms;  // several platforms: each one's image
 };
+
+// The image index (OCI) of several platforms' images.
+std::string image_index(const std::vector<Output>& images,
+                        const std::vector<oci::Platform>& platforms) {
+    nlohmann::json index = {{"schemaVersion", 2},
+                            {"mediaType", oci::kMediaTypeImageIndex},
+                            {"manifests", nlohmann::json::array()}};
+    for (size_t i = 0; i < images.size(); ++i) {
+        nlohmann::json platform = {{"architecture", platforms[i].architecture},
+                                   {"os", platforms[i].os}};
+        if (!platforms[i].variant.empty()) platform["variant"] = platforms[i].variant;
+        index["manifests"].push_back({{"mediaType", images[i].media_type},
+                                      {"digest", oci::digest_of(images[i].manifest).str()},
+                                      {"size", images[i].manifest.size()},
+                                      {"platform", platform}});
+    }
+    return index.dump();
+}
 
 }  // namespace
 
@@ -431,6 +474,10 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
         std::optional<oci::Reference> origin;  // where a pulled image came from (for mounts)
         if (source.image) {
             // An image-based devcontainer: the image is the result, unchanged.
+            if (cmd.platforms.size() > 1)
+                throw std::runtime_error(
+                    "a devcontainer \"image\" is passed through as it is, "
+                    "for one platform; give --platform one");
             std::string image = cmd.base_image ? *cmd.base_image : *source.image;
             if (cmd.base_image)
                 human << "--base-image: image " << *source.image << " replaced by " << image
@@ -453,8 +500,11 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
             }
             human << "image " << pulled.ref.familiar() << " " << pulled.manifest.digest.str()
                   << " from " << pulled.manifest.source << '\n';
-            result = {pulled.manifest.body, pulled.parsed.media_type, pulled.parsed.config,
-                      pulled.parsed.layers};
+            result = {pulled.manifest.body,
+                      pulled.parsed.media_type,
+                      pulled.parsed.config,
+                      pulled.parsed.layers,
+                      {}};
         } else {
             build::BuildRequest request;
             request.dockerfile = source.dockerfile;
@@ -486,15 +536,37 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
                                                  : event_printer(human, ::isatty(1) == 1);
             human << "building " << source.dockerfile.string() << " (context "
                   << source.context.string() << ")\n";
-            build::BuiltImage built = build::build_image(request);
-            result = {built.manifest, oci::kMediaTypeImageManifest, built.config, built.layers};
+            if (cmd.platforms.size() > 1) {
+                for (const auto& platform : cmd.platforms) {
+                    human << "platform " << platform.str() << '\n';
+                    request.platform = platform;
+                    build::BuiltImage built = build::build_image(request);
+                    result.platforms.push_back({built.manifest,
+                                                oci::kMediaTypeImageManifest,
+                                                built.config,
+                                                built.layers,
+                                                {}});
+                    store.put_bytes(built.manifest);
+                }
+                result.manifest = image_index(result.platforms, cmd.platforms);
+                result.media_type = oci::kMediaTypeImageIndex;
+            } else {
+                build::BuiltImage built = build::build_image(request);
+                result = {
+                    built.manifest, oci::kMediaTypeImageManifest, built.config, built.layers, {}};
+            }
         }
         oci::Digest digest = oci::digest_of(result.manifest);
         store.put_bytes(result.manifest);
         if (!cmd.oci_layout.empty()) {
             auto layout = oci::ImageLayout::create(cmd.oci_layout);
+            for (const Output& part : result.platforms) {
+                for (const auto& l : part.layers) layout.blobs().import_from(store, l.digest);
+                layout.blobs().import_from(store, part.config.digest);
+                layout.blobs().import_from(store, oci::digest_of(part.manifest));
+            }
             for (const auto& l : result.layers) layout.blobs().import_from(store, l.digest);
-            layout.blobs().import_from(store, result.config.digest);
+            if (result.platforms.empty()) layout.blobs().import_from(store, result.config.digest);
             layout.blobs().import_from(store, digest);
             std::string tag = targets.empty()
                                   ? "latest"
@@ -520,9 +592,19 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
             for (const auto& ref : targets) {
                 if (origin)
                     for (const auto& l : result.layers) client.remember_blob(*origin, l.digest);
-                std::vector<oci::Descriptor> blobs = result.layers;
-                blobs.push_back(result.config);
-                client.push_blobs(ref, blobs, store);
+                // Each platform's image by digest, then the index under the tag.
+                for (const Output& part : result.platforms) {
+                    std::vector<oci::Descriptor> blobs = part.layers;
+                    blobs.push_back(part.config);
+                    client.push_blobs(ref, blobs, store);
+                    client.push_manifest(ref, oci::digest_of(part.manifest).str(), part.manifest,
+                                         part.media_type);
+                }
+                if (result.platforms.empty()) {
+                    std::vector<oci::Descriptor> blobs = result.layers;
+                    blobs.push_back(result.config);
+                    client.push_blobs(ref, blobs, store);
+                }
                 oci::Digest pushed =
                     client.push_manifest(ref, ref.digest.empty() ? ref.tag : ref.digest,
                                          result.manifest, result.media_type);

@@ -673,7 +673,7 @@ RUN --mount=type=bind,from=one,source=/data,target=/mnt cat /mnt/sub/c > /from-o
 
 TEST_CASE(
     "build: --platform linux/arm64 on this host, RUN under a binfmt_misc emulator, with a "
-    "cross-compiling stage on the build platform",
+    "cross-compiling stage on the build platform; both platforms in one image index",
     "[build-live]") {
     if (geteuid() != 0) return;
     int status;
@@ -714,6 +714,46 @@ RUN uname -m > /arch
     CHECK(status == 0);
     CHECK(files ==
           "built on " + host_machine.substr(0, host_machine.size() - 1) + " for arm64\naarch64\n");
+
+    // Both platforms at once: one image each under an image index, which skopeo (not ours)
+    // reads per platform.
+    fs::create_symlink(busybox_layout(), ws / "busybox-amd64");
+    fs::create_symlink(images / "busybox-arm64", ws / "busybox-arm64");
+    write(ws / "Dockerfile",
+          "FROM oci:" + ws.string() + "/busybox-${TARGETARCH}:latest\n" + "RUN uname -m > /arch\n");
+    out = build_workspace(ws,
+                          "--platform linux/amd64,linux/arm64 --no-push --oci-layout " +
+                              (ws / "multi").string() + " --digest-file " +
+                              (ws / "digest").string() + " --cache-dir " + (ws / "cache").string(),
+                          &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    json top = json::parse(read_file(ws / "multi/index.json"));
+    REQUIRE(top["manifests"].size() == 1);
+    CHECK(top["manifests"][0]["mediaType"] == "application/vnd.oci.image.index.v1+json");
+    CHECK(read_file(ws / "digest") == top["manifests"][0]["digest"].get<std::string>() + "\n");
+    json image_index = layout_blob(ws / "multi", top["manifests"][0]["digest"]);
+    REQUIRE(image_index["manifests"].size() == 2);
+    CHECK(image_index["manifests"][0]["platform"]["architecture"] == "amd64");
+    CHECK(image_index["manifests"][1]["platform"]["architecture"] == "arm64");
+    for (const char* arch : {"amd64", "arm64"}) {
+        const fs::path single = ws / (std::string("single-") + arch);
+        std::string copied = run("skopeo copy --override-arch " + std::string(arch) +
+                                     " oci:" + (ws / "multi").string() +
+                                     ":latest oci:" + single.string() + ":latest",
+                                 &status);
+        INFO(copied);
+        REQUIRE(status == 0);
+        CHECK(layout_config(single)["architecture"] == arch);
+        CHECK(in_unpacked(single, ws / (std::string("bundle-") + arch), "cat arch", &status) ==
+              (std::string(arch) == "amd64" ? "x86_64\n" : "aarch64\n"));
+    }
+    // A docker-archive holds one platform.
+    out = build_workspace(
+        ws, "--platform linux/amd64,linux/arm64 --no-push --tar " + (ws / "x.tar").string(),
+        &status);
+    CHECK(status == 2);
+    CHECK(out.find("--tar writes one platform's image") != std::string::npos);
 
     // A platform with no emulator registered: the RUN says what is missing and how to add it.
     if (!fs::exists("/proc/sys/fs/binfmt_misc/qemu-s390x")) {
