@@ -142,18 +142,8 @@ if [[ $need_debian == 1 ]]; then
 fi
 
 # --- TLS, auth and client configuration. ---
-PORT=${REGISTRY_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
-HOSTPORT=127.0.0.1:$PORT
-make_registry_pki
-
-CERTS_DIR=$RUN/certs.d                   # envbuilder: $ENVBUILDER_CERTS_DIR/<host:port>/ca.crt
-mkdir -p "$CERTS_DIR/$HOSTPORT"
-cp "$PKI/ca.crt" "$CERTS_DIR/$HOSTPORT/ca.crt"
+make_registry_config
 BUILDAH_CERT_DIR=$CERTS_DIR/$HOSTPORT    # buildah: a directory holding ca.crt
-DOCKER_CFG=$RUN/docker-config            # envbuilder: $DOCKER_CONFIG/config.json
-mkdir -p "$DOCKER_CFG"
-printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$HOSTPORT" "$(printf '%s:%s' "$USER_NAME" "$USER_PASS" | base64 -w0)" \
-    >"$DOCKER_CFG/config.json"
 eb_env=(env "ENVBUILDER_CERTS_DIR=$CERTS_DIR" "DOCKER_CONFIG=$DOCKER_CFG")
 
 # --- The registry: restarted on a given storage directory. ---

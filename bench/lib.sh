@@ -1,7 +1,7 @@
 # bench/lib.sh - what the benchmarks that need a local registry share: a CA and a server
 # certificate for 127.0.0.1, an htpasswd user, and Debian's Distribution registry started with
-# TLS and Basic auth on a given storage directory. Sourced; the caller sets RUN, LOGS, HOSTPORT,
-# USER_NAME, USER_PASS and defines die().
+# TLS and Basic auth on a given storage directory. Sourced; the caller sets RUN, LOGS, USER_NAME,
+# USER_PASS and defines die().
 
 # Makes $PKI (ca.crt, server.crt/key, htpasswd).
 make_registry_pki() {
@@ -18,6 +18,22 @@ make_registry_pki() {
             -extfile "$PKI/server.ext" -out "$PKI/server.crt"
     } >"$LOGS/openssl.log" 2>&1 || die "openssl failed (see $LOGS/openssl.log)"
     htpasswd -Bbn "$USER_NAME" "$USER_PASS" >"$PKI/htpasswd"
+}
+
+# Picks HOSTPORT (REGISTRY_PORT, else a free port), makes the PKI, and the client side:
+# CERTS_DIR/<host:port>/ca.crt for envbuilder (ENVBUILDER_CERTS_DIR) and the peers, and
+# DOCKER_CFG/config.json with the user's credentials.
+make_registry_config() {
+    PORT=${REGISTRY_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
+    HOSTPORT=127.0.0.1:$PORT
+    make_registry_pki
+    CERTS_DIR=$RUN/certs.d
+    mkdir -p "$CERTS_DIR/$HOSTPORT"
+    cp "$PKI/ca.crt" "$CERTS_DIR/$HOSTPORT/ca.crt"
+    DOCKER_CFG=$RUN/docker-config
+    mkdir -p "$DOCKER_CFG"
+    printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$HOSTPORT" "$(printf '%s:%s' "$USER_NAME" "$USER_PASS" | base64 -w0)" \
+        >"$DOCKER_CFG/config.json"
 }
 
 # Starts the registry on storage directory $1 (REG_PID); returns once it answers.
