@@ -115,17 +115,8 @@ trap 'exit 130' INT TERM
 die() { echo "build_bench: $*" >&2; exit 1; }
 note() { echo "build_bench: $*" >&2; }
 
-# --- envbuilder binary: build/envbuilder may be rebuilt while we run, so use a private copy. ---
-for _ in $(seq 90); do
-    if [[ -x $EB_SOURCE ]] && cp "$EB_SOURCE" "$RUN/envbuilder" 2>/dev/null && "$RUN/envbuilder" version >/dev/null 2>&1; then
-        break
-    fi
-    rm -f "$RUN/envbuilder"
-    sleep 2
-done
-[[ -x $RUN/envbuilder ]] || die "no working envbuilder binary at $EB_SOURCE"
-EB=$RUN/envbuilder
-EB_ID="$("$EB" version | head -1) (binary sha256 $(sha256sum "$EB" | cut -c1-12))"
+# --- envbuilder binary: a private copy (see lib.sh). ---
+copy_envbuilder
 BUILDAH_ID="buildah $(dpkg-query -W -f '${Version}' buildah 2>/dev/null || buildah --version | awk '{print $3}')"
 REGISTRY_ID="distribution $(dpkg-query -W -f '${Version}' docker-registry 2>/dev/null || echo unknown)"
 

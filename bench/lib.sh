@@ -1,7 +1,7 @@
 # bench/lib.sh - what the benchmarks that need a local registry share: a CA and a server
 # certificate for 127.0.0.1, an htpasswd user, and Debian's Distribution registry started with
-# TLS and Basic auth on a given storage directory. Sourced; the caller sets RUN, LOGS, USER_NAME,
-# USER_PASS and defines die().
+# TLS and Basic auth on a given storage directory; and a private copy of the envbuilder binary.
+# Sourced; the caller sets RUN, LOGS, USER_NAME, USER_PASS, EB_SOURCE and defines die().
 
 # Makes $PKI (ca.crt, server.crt/key, htpasswd).
 make_registry_pki() {
@@ -77,4 +77,21 @@ EOF
 stop_registry() {
     if [[ -n $REG_PID ]]; then kill "$REG_PID" 2>/dev/null || true; wait "$REG_PID" 2>/dev/null || true; fi
     REG_PID=
+}
+
+# EB: a private copy of $EB_SOURCE (build/envbuilder may be rebuilt while a benchmark runs),
+# waiting up to three minutes for a working one; EB_ID names it with its hash.
+copy_envbuilder() {
+    local attempt
+    for attempt in $(seq 90); do
+        if [[ -x $EB_SOURCE ]] && cp "$EB_SOURCE" "$RUN/envbuilder" 2>/dev/null &&
+            "$RUN/envbuilder" version >/dev/null 2>&1; then
+            break
+        fi
+        rm -f "$RUN/envbuilder"
+        sleep 2
+    done
+    [[ -x $RUN/envbuilder ]] || die "no working envbuilder binary at $EB_SOURCE"
+    EB=$RUN/envbuilder
+    EB_ID="$("$EB" version | head -1) (binary sha256 $(sha256sum "$EB" | cut -c1-12))"
 }

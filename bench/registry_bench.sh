@@ -63,17 +63,8 @@ trap 'exit 130' INT TERM
 
 die() { echo "registry_bench: $*" >&2; exit 1; }
 
-# --- envbuilder binary: build/envbuilder may be rebuilt while we run, so use a private copy. ---
-for _ in $(seq 90); do
-    if [[ -x $EB_SOURCE ]] && cp "$EB_SOURCE" "$RUN/envbuilder" 2>/dev/null && "$RUN/envbuilder" version >/dev/null 2>&1; then
-        break
-    fi
-    rm -f "$RUN/envbuilder"
-    sleep 2
-done
-[[ -x $RUN/envbuilder ]] || die "no working envbuilder binary at $EB_SOURCE"
-EB=$RUN/envbuilder
-EB_ID="$("$EB" version | head -1) (binary sha256 $(sha256sum "$EB" | cut -c1-12))"
+# --- envbuilder binary: a private copy (see lib.sh). ---
+copy_envbuilder
 
 # --- Source image: LAYERS tar+gzip layers of random data, SIZE_MIB in all, as an OCI layout. ---
 SRC=$WORK/source-${SIZE_MIB}mib-${LAYERS}layers
