@@ -60,6 +60,9 @@ struct BuildRequest {
     // RUN --mount=type=secret sources by id: files read at RUN time, never stored in a layer or
     // in the cache key.
     std::map<std::string, std::filesystem::path> secrets;
+    // The security.insecure entitlement (--allow security.insecure): RUN --security=insecure may
+    // run unconfined. Without it such a step fails before anything runs.
+    bool allow_security_insecure = false;
     std::function<void(const BuildEvent&)> on_event;
     std::shared_ptr<std::atomic<bool>> cancel;
 };

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <set>
@@ -22,6 +24,7 @@
 #include "build/root_paths.h"
 #include "build/sandbox.h"
 #include "build/step_cache.h"
+#include "build/work_dir.h"
 #include "layers/apply.h"
 #include "layers/overlay.h"
 #include "layers/snapshot.h"
@@ -133,11 +136,17 @@ void set_env(json& image, const std::string& name, const std::string& value) {
     config["Env"].push_back(name + "=" + value);
 }
 
+// The cache directory, made private (0700) before anything is stored in it.
+const fs::path& secured(const fs::path& cache_dir) {
+    secure_cache_dir(cache_dir);
+    return cache_dir;
+}
+
 class Executor {
   public:
     explicit Executor(const BuildRequest& request)
         : request_(request),
-          store_(request.cache_dir),
+          store_(secured(request.cache_dir)),
           cache_(request.cache_dir / "steps", store_) {
         registry::RegistryOptions options = request.registry;
         auto user_observer = options.on_transfer;
@@ -151,9 +160,8 @@ class Executor {
         };
         if (!options.cancel) options.cancel = request.cancel;
         client_ = std::make_unique<registry::RegistryClient>(options);
-        std::random_device rd;
-        work_ =
-            request.cache_dir / "work" / (std::to_string(::getpid()) + "-" + std::to_string(rd()));
+        work_dir_ = std::make_unique<WorkDir>(request.cache_dir);
+        work_ = work_dir_->path();
         platform_ = request.platform ? *request.platform : oci::host_platform();
         created_ = request.source_date_epoch ? *request.source_date_epoch : now_seconds();
     }
@@ -172,6 +180,7 @@ class Executor {
     oci::BlobStore store_;
     StepCache cache_;
     std::unique_ptr<registry::RegistryClient> client_;
+    std::unique_ptr<WorkDir> work_dir_;  // locked while the build runs; swept when abandoned
     fs::path work_;
     oci::Platform platform_;
     int64_t created_;
@@ -666,11 +675,21 @@ void Executor::run_instruction(StageState& s, const Instruction& ins) {
     std::vector<std::string> secret_env;
     std::vector<MountPreparation> prepare;
     std::vector<SandboxMount> mounts = run_mounts(s, ins, mount_definition, secret_env, prepare);
-    if (const auto* security = ins.flag("security");
-        security && security->value.value_or("") != "sandbox")
-        fail(ins, "--security=" + security->value.value_or("") +
-                      " needs a privileged build, which this builder does not run; only sandbox is "
-                      "allowed");
+    SecurityMode security = SecurityMode::sandbox;
+    if (const auto* flag = ins.flag("security")) {
+        std::string value = flag->value.value_or("");
+        if (value == "insecure") {
+            if (!request_.allow_security_insecure)
+                fail(ins,
+                     "RUN --security=insecure needs the security.insecure entitlement: it runs "
+                     "the step with every capability, no seccomp filter and a writable /proc/sys "
+                     "and /sys, so it must be allowed on the command line with --allow "
+                     "security.insecure");
+            security = SecurityMode::insecure;
+        } else if (value != "sandbox") {
+            fail(ins, "--security must be sandbox or insecure, got '" + value + "'");
+        }
+    }
     bool no_network = false;
     if (const auto* network = ins.flag("network")) {
         std::string value = network->value.value_or("");
@@ -682,9 +701,10 @@ void Executor::run_instruction(StageState& s, const Instruction& ins) {
     std::string user = s.image["config"].value("User", "");
     std::string workdir = s.image["config"].value("WorkingDir", "");
     std::vector<std::string> env = run_environment(s);
-    std::string definition = "RUN " + json(argv).dump() + " env=" + json(env).dump() +
-                             " user=" + user + " workdir=" + workdir +
-                             (no_network ? " network=none" : "") + mount_definition;
+    std::string definition =
+        "RUN " + json(argv).dump() + " env=" + json(env).dump() + " user=" + user +
+        " workdir=" + workdir + (no_network ? " network=none" : "") +
+        (security == SecurityMode::insecure ? " security=insecure" : "") + mount_definition;
     std::string created_by = "RUN " + json(argv).dump() + " # buildkit";
     if (!ins.is_exec_form()) {
         created_by = "RUN";
@@ -702,6 +722,8 @@ void Executor::run_instruction(StageState& s, const Instruction& ins) {
         spec.env.insert(spec.env.end(), secret_env.begin(), secret_env.end());
         spec.workdir = workdir.empty() ? "/" : workdir;
         spec.isolate_network = no_network;
+        spec.security = security;
+        spec.scratch_dir = work_;
         spec.mounts = mounts;
         try {
             if (!user.empty()) {
@@ -781,7 +803,13 @@ std::vector<SandboxMount> Executor::run_mounts(StageState& s, const Instruction&
             if (target.empty()) fail(ins, "--mount=type=cache needs a target");
             std::string id = get({"id"}, target);
             // One directory per cache id, shared by every build that uses this cache directory.
-            fs::path dir = request_.cache_dir / "run-cache" / oci::digest_of(id).hex.substr(0, 32);
+            // run-cache itself is 0700: what a step leaves in its cache (setuid programs, device
+            // nodes) is out of reach of the host's other users.
+            const fs::path caches = request_.cache_dir / "run-cache";
+            if (::mkdir(caches.c_str(), 0700) != 0 && errno != EEXIST)
+                fail(ins, "cannot create " + caches.string() + ": " + std::strerror(errno));
+            ::chmod(caches.c_str(), 0700);
+            fs::path dir = caches / oci::digest_of(id).hex.substr(0, 32);
             if (!fs::exists(dir)) {
                 fs::create_directories(dir);
                 uint32_t uid = 0, gid = 0, mode = 0755;
@@ -1610,10 +1638,18 @@ BuiltImage Executor::run() {
     }
     stages_.assign(df_.stages.size(), std::nullopt);
     for (size_t s : needed) steps_ += 1 + df_.stages[s].instructions.size();
-    fs::create_directories(work_);
-    // Stage roots hold the images' setuid programs: no other user may reach them.
-    fs::permissions(work_.parent_path(), fs::perms::owner_all, fs::perm_options::replace);
-    fs::permissions(work_, fs::perms::owner_all, fs::perm_options::replace);
+    // An unconfined RUN without the entitlement fails before any step runs.
+    if (!request_.allow_security_insecure)
+        for (size_t s : needed)
+            for (size_t i : df_.stages[s].instructions) {
+                const Instruction& ins = df_.instructions[i];
+                const auto* flag =
+                    ins.kind == InstructionKind::Run ? ins.flag("security") : nullptr;
+                if (flag && flag->value.value_or("") == "insecure")
+                    fail(ins,
+                         "RUN --security=insecure needs the security.insecure entitlement: "
+                         "allow it with --allow security.insecure");
+            }
     choose_snapshotter();
     for (size_t s : needed) run_stage(s);
     return assemble(*stages_[target]);

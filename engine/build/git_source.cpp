@@ -60,6 +60,8 @@ GitResult run_git(const std::vector<std::string>& args, const fs::path& cwd,
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    // git gets nothing of the builder's but 0, 1 and 2 (no registry socket, no blob file).
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     pid_t pid = 0;
     const int spawned = ::posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);

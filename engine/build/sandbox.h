@@ -1,9 +1,14 @@
 #pragma once
 // Runs one RUN step's process tree inside a stage's root filesystem, isolated from the host: new
-// mount, PID, UTS and IPC namespaces, pivoted into the root, with /proc, a minimal /dev (null,
-// zero, full, random, urandom, tty, ptmx + pts, shm) and copies of the host's resolv.conf and
-// hosts; the host network. Nothing it mounts is visible outside, and killing its PID 1 ends every
-// process it started.
+// mount, PID, UTS and IPC namespaces, pivoted into the root, with /proc, a read-only /sys, a
+// minimal /dev (null, zero, full, random, urandom, tty, ptmx + pts, shm) and copies of the host's
+// resolv.conf and hosts; the host network. Confined as Docker confines a container by default
+// (confinement.h, seccomp_filter.h): Docker's capability list, its seccomp profile's refusals,
+// its masked and read-only /proc and /sys paths, every filesystem but /dev mounted nodev, and no
+// file descriptor of the builder's but 0, 1 and 2. Nothing it mounts is visible outside, and
+// killing its PID 1 ends every process it started.
+#include "build/confinement.h"
+
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -41,13 +46,22 @@ struct SandboxSpec {
     std::vector<uint32_t> supplementary_groups;
     std::string hostname = "envbuilder";
     bool isolate_network = false;  // RUN --network=none: a network namespace with nothing in it
+    SecurityMode security = SecurityMode::sandbox;
+    // Where the sandbox keeps its own files for the step (private copies of resolv.conf and
+    // hosts); the caller's, under the cache directory, so that nothing is left in /tmp.
+    std::filesystem::path scratch_dir;
     // Mounted in order. A missing target directory is created (and stays, as in BuildKit); a
     // missing target file for a bound file is created for the step and removed after it.
     std::vector<SandboxMount> mounts;
-    // Each line the process tree writes (stdout and stderr, interleaved as written), without '\n'.
+    // Each line the process tree writes (stdout and stderr, interleaved as written), without '\n';
+    // a line longer than kMaxOutputLine bytes comes in pieces of that size.
     std::function<void(std::string_view line)> on_output;
     const std::atomic<bool>* cancel = nullptr;  // set to kill the whole tree
 };
+
+// Output lines are cut at this length for display, so that output without newlines costs
+// bounded memory.
+inline constexpr size_t kMaxOutputLine = 16 * 1024;
 
 struct SandboxResult {
     int exit_code = 0;  // the process's exit status, or 128 + signal

@@ -46,6 +46,9 @@ constexpr const char* kUsage =
     "  --tar PATH               also write it as a docker-archive (docker load / podman load)\n"
     "  --digest-file PATH       write the image manifest's digest here\n"
     "  --no-cache               run every step, ignoring cached layers\n"
+    "  --allow security.insecure\n"
+    "                           let RUN --security=insecure steps run unconfined (every\n"
+    "                           capability, no seccomp filter, writable /proc/sys and /sys)\n"
     "  --secret id=ID,src=FILE  a secret for RUN --mount=type=secret (also id=ID,env=VAR);\n"
     "                           never stored in the image or the cache\n"
     "  --platform P[,P...]      build for these platforms (default: this host's); several\n"
@@ -68,6 +71,7 @@ struct BuildCommand : RegistrySettings {
     std::map<std::string, fs::path> secrets;
     std::vector<fs::path> secret_files;  // written from environment variables; removed at exit
     bool push = true, no_cache = false, reproducible = false, json_progress = false;
+    bool allow_security_insecure = false;  // --allow security.insecure
     layers::Compression compression = layers::Compression::gzip;
     build::Snapshotter snapshotter = build::Snapshotter::automatic;
     // --platform with several platforms (a,b): one build each, pushed as one image index
@@ -186,6 +190,13 @@ std::string parse(const std::vector<std::string>& args, BuildCommand& cmd) {
             cmd.json_progress = *v == "json";
         } else if (a == "--no-cache") {
             cmd.no_cache = true;
+        } else if (a == "--allow") {
+            if (!(v = value())) return need("an entitlement (security.insecure)");
+            if (*v != "security.insecure")
+                return "--allow takes security.insecure, got '" + *v +
+                       "' (network.host is not needed: RUN uses the host network unless "
+                       "--network=none)";
+            cmd.allow_security_insecure = true;
         } else if (a == "--reproducible") {
             cmd.reproducible = true;
         } else if (a == "--compression") {
@@ -520,6 +531,7 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
             request.compression = cmd.compression;
             request.snapshotter = cmd.snapshotter;
             request.no_cache = cmd.no_cache;
+            request.allow_security_insecure = cmd.allow_security_insecure;
             request.secrets = cmd.secrets;
             if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
                 try {

@@ -52,6 +52,7 @@ int run_tool(const std::vector<std::string>& argv) {
         std::vector<char*> args;
         for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
+        close_range(3, ~0U, 0);  // newuidmap/newgidmap get nothing of ours but 0, 1 and 2
         execvp(args[0], args.data());
         _exit(127);
     }

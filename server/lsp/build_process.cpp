@@ -6,6 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -16,18 +20,28 @@ namespace envbuilder::lsp {
 
 namespace {
 
-// Reads `fd` to its end, handing each line to `line` (on the reader's thread).
+// The longest line handed on; the build's own lines are far shorter (its RUN output comes cut to
+// 16 KiB), so only a broken build could reach it, and then costs bounded memory.
+constexpr size_t kMaxLine = 1 << 20;
+
+// Reads `fd` to its end, handing each line to `line` (on the reader's thread), in time linear in
+// what was read: each byte is looked at once.
 void read_lines(int fd, const std::function<void(std::string)>& line) {
     std::string pending;
-    char buffer[8192];
+    char buffer[65536];
     for (;;) {
         ssize_t n = ::read(fd, buffer, sizeof buffer);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
-        pending.append(buffer, static_cast<size_t>(n));
-        for (size_t nl; (nl = pending.find('\n')) != std::string::npos;) {
-            line(pending.substr(0, nl));
-            pending.erase(0, nl + 1);
+        for (std::string_view rest(buffer, static_cast<size_t>(n)); !rest.empty();) {
+            size_t nl = rest.find('\n');
+            size_t take = std::min(nl == std::string_view::npos ? rest.size() : nl,
+                                   kMaxLine - pending.size());
+            pending.append(rest.substr(0, take));
+            rest.remove_prefix(take);
+            bool ended = !rest.empty() && rest.front() == '\n';
+            if (ended) rest.remove_prefix(1);
+            if (ended || pending.size() == kMaxLine) line(std::exchange(pending, std::string()));
         }
     }
     if (!pending.empty()) line(pending);
@@ -58,6 +72,8 @@ BuildProcess::BuildProcess(boost::asio::io_context& io, const std::string& progr
         ::dup2(null_fd, 0);
         ::dup2(out[1], 1);
         ::dup2(err[1], 2);
+        // Only 0, 1 and 2 reach the build: not the editor's connection or open documents.
+        ::close_range(3, ~0U, 0);
         ::execv(c_argv[0], c_argv.data());
         ::_exit(127);
     }

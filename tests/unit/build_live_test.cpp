@@ -4,7 +4,7 @@
 // umoci and crun (tests/support/run_image.sh) read and run what we pushed.
 #include <sys/stat.h>
 
-#include "live_registry.h"
+#include "build_test_support.h"
 
 using namespace envbuilder;
 using namespace envbuilder::testing;
@@ -13,27 +13,6 @@ namespace {
 
 const std::string kSource = ENVBUILDER_SOURCE_DIR;
 const std::string kBinary = ENVBUILDER_BINARY;
-
-// The busybox base image layout, made once per machine (byte-identical every time).
-fs::path busybox_layout() {
-    static fs::path dir;
-    if (dir.empty()) {
-        fs::path images = fs::temp_directory_path() / "envbuilder-test-images";
-        int status;
-        std::string out =
-            run("bash " + kSource + "/tests/support/base_images.sh " + images.string() + " busybox",
-                &status);
-        INFO(out);
-        REQUIRE(status == 0);
-        dir = images / "busybox";
-    }
-    return dir;
-}
-
-void write(const fs::path& path, const std::string& text) {
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary) << text;
-}
 
 // The environment that gives envbuilder and skopeo the registry's CA and credentials.
 std::string env_for(const LiveRegistry& reg) {
@@ -382,23 +361,6 @@ RUN --mount=type=secret,id=token --mount=type=secret,id=token,env=TOKEN \
     CHECK(out.find("secret 'missing' is required") != std::string::npos);
     fs::remove_all(ws);
 }
-
-namespace {
-// Adds a subordinate id range for `user` to /etc/subuid and /etc/subgid for the life of the object.
-struct SubordinateIds {
-    std::string saved_uid, saved_gid;
-    explicit SubordinateIds(const std::string& user) {
-        saved_uid = read_file("/etc/subuid");
-        saved_gid = read_file("/etc/subgid");
-        std::ofstream("/etc/subuid", std::ios::app) << user << ":300000:65536\n";
-        std::ofstream("/etc/subgid", std::ios::app) << user << ":300000:65536\n";
-    }
-    ~SubordinateIds() {
-        std::ofstream("/etc/subuid", std::ios::trunc) << saved_uid;
-        std::ofstream("/etc/subgid", std::ios::trunc) << saved_gid;
-    }
-};
-}  // namespace
 
 TEST_CASE("build: rootless, in a user namespace, with and without a subordinate id range",
           "[build-live]") {

@@ -35,11 +35,19 @@ fs::path busybox_root() {
     return root;
 }
 
+// Where the sandbox keeps its private files (a build gives it its work directory).
+fs::path scratch_dir() {
+    fs::path dir = fs::temp_directory_path() / ("eb-sandbox-scratch-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    return dir;
+}
+
 SandboxResult run(const fs::path& root, const std::string& script,
                   std::vector<std::string>* lines = nullptr,
                   const std::atomic<bool>* cancel = nullptr) {
     SandboxSpec spec;
     spec.root = root;
+    spec.scratch_dir = scratch_dir();
     spec.argv = {"/bin/sh", "-c", script};
     spec.env = {"PATH=/bin", "GREETING=hello"};
     spec.cancel = cancel;
@@ -83,6 +91,7 @@ TEST_CASE("sandbox: runs in the root with its env, workdir, user and exit status
 
     SandboxSpec as_user;
     as_user.root = root;
+    as_user.scratch_dir = scratch_dir();
     as_user.argv = {"id"};
     as_user.env = {"PATH=/bin"};
     as_user.uid = 1000;
