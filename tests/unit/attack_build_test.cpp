@@ -8,6 +8,7 @@
 
 #include "build_test_support.h"
 #include "oci/digest.h"
+#include "skip.h"
 
 #include <chrono>
 #include <thread>
@@ -52,17 +53,11 @@ struct Canary {
     void check() const { CHECK(read_file(path) == content); }
 };
 
-#define REQUIRE_ROOT()                                          \
-    if (geteuid() != 0) {                                       \
-        WARN("skipped: RUN needs root here (CI runs as root)"); \
-        return;                                                 \
-    }
-
 }  // namespace
 
 TEST_CASE("attack: a hostile base image's ONBUILD trigger cannot leave the sandbox",
           "[attack][build-live]") {
-    REQUIRE_ROOT();
+    SKIP_UNLESS_ROOT();
     Canary canary;
     fs::path ws = fresh_temp_dir("onbuild-attack");
     fs::create_directories(ws / "hostile");
@@ -99,7 +94,7 @@ TEST_CASE("attack: a hostile base image's ONBUILD trigger cannot leave the sandb
 
 TEST_CASE("attack: RUN --security=insecure needs --allow security.insecure",
           "[attack][build-live]") {
-    REQUIRE_ROOT();
+    SKIP_UNLESS_ROOT();
     fs::path ws = fresh_temp_dir("insecure");
     write(ws / "Dockerfile", "FROM oci:" + busybox_layout().string() + ":latest\n" +
                                  "RUN echo first-step-ran\n"
@@ -123,7 +118,7 @@ TEST_CASE("attack: RUN --security=insecure needs --allow security.insecure",
 
 TEST_CASE("attack: RUN output without newlines costs linear time and bounded memory",
           "[attack][build-live]") {
-    REQUIRE_ROOT();
+    SKIP_UNLESS_ROOT();
     fs::path ws = fresh_temp_dir("no-newlines");
     write(ws / "Dockerfile", "FROM oci:" + busybox_layout().string() + ":latest\n" +
                                  "RUN head -c 67108864 /dev/zero | tr '\\0' a\n");
@@ -162,7 +157,7 @@ TEST_CASE("attack: RUN output without newlines costs linear time and bounded mem
 
 TEST_CASE("attack: kill -9 during RUN leaves nothing in /tmp, and the next build sweeps it",
           "[attack][build-live]") {
-    REQUIRE_ROOT();
+    SKIP_UNLESS_ROOT();
     auto tmp_leftovers = [] {
         size_t n = 0;
         for (const auto& e : fs::directory_iterator(fs::temp_directory_path()))
@@ -211,7 +206,7 @@ TEST_CASE("attack: kill -9 during RUN leaves nothing in /tmp, and the next build
 
 TEST_CASE("attack: the same confinement in a rootless build (user namespace)",
           "[attack][build-live]") {
-    REQUIRE_ROOT();  // root only to become nobody and to add subordinate ids
+    SKIP_UNLESS_ROOT();  // root only to become nobody and to add subordinate ids
     fs::path dir = fresh_temp_dir("rootless-attack");
     fs::create_directories(dir / "ws");
     fs::copy_file(ENVBUILDER_SANDBOX_PROBE, dir / "ws/probe");

@@ -4,6 +4,7 @@
 // mode, owner, size, content, link target) and the image configs must agree field by field
 // (tests/support/compare_images.js).
 #include "live_registry.h"
+#include "skip.h"
 
 using namespace envbuilder;
 using namespace envbuilder::testing;
@@ -20,7 +21,7 @@ const std::string kBuildahMountStubs = "etc/hostname,etc/hosts,etc/resolv.conf,r
 TEST_CASE(
     "build: the corpus built by envbuilder and by buildah gives the same filesystems and configs",
     "[build-live][buildah]") {
-    if (geteuid() != 0) return;
+    SKIP_UNLESS_ROOT();
     LiveRegistry reg(RegistrySetup::plain_http());
     fs::path work = fresh_temp_dir("corpus");
     int status;

@@ -16,6 +16,7 @@
 #include "build/confinement.h"
 #include "build/sandbox.h"
 #include "build/seccomp_filter.h"
+#include "skip.h"
 
 using namespace envbuilder::build;
 namespace fs = std::filesystem;
@@ -94,17 +95,11 @@ uint64_t capability_set(const std::string& status, const std::string& name) {
     return std::stoull(status.substr(at + name.size() + 2, 16), nullptr, 16);
 }
 
-#define REQUIRE_ROOT()                                                      \
-    if (geteuid() != 0) {                                                   \
-        WARN("skipped: the RUN sandbox needs root here (CI runs as root)"); \
-        return;                                                             \
-    }
-
 }  // namespace
 
 TEST_CASE("confinement: Docker's default capabilities, for root and for other users",
           "[sandbox][attack]") {
-    REQUIRE_ROOT();
+    SKIP_UNLESS_ROOT();
     Root root;
     auto o = sh(root, "cat /proc/self/status");
     REQUIRE(o.result.exit_code == 0);
@@ -132,7 +127,7 @@ TEST_CASE("confinement: Docker's default capabilities, for root and for other us
 
 TEST_CASE("confinement: the seccomp filter refuses what Docker's default profile refuses",
           "[sandbox][attack]") {
-    REQUIRE_ROOT();
+    SKIP_UNLESS_ROOT();
     CHECK(default_seccomp_program().instructions.size() > 20);
     Root root;
     auto o = run(root, {"/bin/probe", "syscalls"});
@@ -177,7 +172,7 @@ TEST_CASE("confinement: the seccomp filter refuses what Docker's default profile
 
 TEST_CASE("confinement: device nodes open nothing, /dev holds only the minimal set",
           "[sandbox][attack]") {
-    REQUIRE_ROOT();
+    SKIP_UNLESS_ROOT();
     Root root;
     // A block device for the host's first disk shipped in a layer.
     REQUIRE(::mknod((root.dir / "tmp/shipped-disk").c_str(), S_IFBLK | 0600, makedev(8, 0)) == 0);
@@ -212,7 +207,7 @@ TEST_CASE("confinement: device nodes open nothing, /dev holds only the minimal s
 
 TEST_CASE("confinement: /proc and /sys masked and read-only as Docker makes them",
           "[sandbox][attack]") {
-    REQUIRE_ROOT();
+    SKIP_UNLESS_ROOT();
     Root root;
     const std::string lease_before = slurp("/proc/sys/fs/lease-break-time");
     auto o = sh(root,
@@ -241,7 +236,7 @@ TEST_CASE("confinement: /proc and /sys masked and read-only as Docker makes them
 }
 
 TEST_CASE("confinement: no descriptor of the builder's reaches the step", "[sandbox][attack]") {
-    REQUIRE_ROOT();
+    SKIP_UNLESS_ROOT();
     Root root;
     // Descriptors without O_CLOEXEC, as a careless library would leave them: a file and a socket.
     int file = ::open("/etc/hostname", O_RDONLY);

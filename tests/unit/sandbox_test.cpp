@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "build/sandbox.h"
+#include "skip.h"
 
 using namespace envbuilder::build;
 namespace fs = std::filesystem;
@@ -67,7 +68,7 @@ size_t host_mounts() {
 }  // namespace
 
 TEST_CASE("sandbox: runs in the root with its env, workdir, user and exit status", "[sandbox]") {
-    if (geteuid() != 0) return;  // CI runs as root; the sandbox says so clearly otherwise
+    SKIP_UNLESS_ROOT();
     fs::path root = busybox_root();
     std::vector<std::string> lines;
     auto r = run(root,
@@ -109,7 +110,7 @@ TEST_CASE("sandbox: runs in the root with its env, workdir, user and exit status
 }
 
 TEST_CASE("sandbox: writes, mounts and kills inside do not reach the host", "[sandbox]") {
-    if (geteuid() != 0) return;
+    SKIP_UNLESS_ROOT();
     fs::path root = busybox_root();
     const std::string resolv_before = slurp("/etc/resolv.conf");
     const size_t mounts_before = host_mounts();
@@ -139,7 +140,7 @@ TEST_CASE("sandbox: writes, mounts and kills inside do not reach the host", "[sa
 }
 
 TEST_CASE("sandbox: cancelling kills the whole process tree within a second", "[sandbox]") {
-    if (geteuid() != 0) return;
+    SKIP_UNLESS_ROOT();
     fs::path root = busybox_root();
     std::atomic<bool> cancel{false};
     std::thread canceller([&] {
