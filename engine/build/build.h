@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "layers/layer_writer.h"
+#include "layers/unpack_limits.h"
 #include "oci/layout.h"
 #include "oci/manifest.h"
 #include "registry/client.h"
@@ -63,6 +64,8 @@ struct BuildRequest {
     // The security.insecure entitlement (--allow security.insecure): RUN --security=insecure may
     // run unconfined. Without it such a step fails before anything runs.
     bool allow_security_insecure = false;
+    // How much one layer, and the whole build, may unpack (decompression bombs stop there).
+    layers::UnpackLimits unpack_limits;
     std::function<void(const BuildEvent&)> on_event;
     std::shared_ptr<std::atomic<bool>> cancel;
 };

@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "layers/apply.h"
+#include "layers/confined_root.h"
 #include "oci/digest.h"
 
 namespace envbuilder::build {
@@ -43,36 +44,48 @@ struct Match {
     std::string relative;
 };
 
+std::string joined(const std::string& relative, const std::string& name) {
+    return relative.empty() ? name : relative + "/" + name;
+}
+
 // Expands one source (wildcards per path segment, as filepath.Match does) inside the root.
+// Every directory on the way is found with resolve_in_root: a symlink is followed inside the
+// source's own root (an absolute target starts again at that root: the stage's /etc, never the
+// host's; for the context, the context directory is the root, as BuildKit has it), so neither a
+// path nor a glob can pass through a link to somewhere on the host. The last component is left
+// as it is (follow_top_level decides about it).
 std::vector<Match> expand_source(const CopySpec& spec, const std::string& source) {
     std::string cleaned = clean_path(source);
     while (!cleaned.empty() && cleaned[0] == '/') cleaned.erase(0, 1);
     if (cleaned == "." || cleaned.empty()) return {{spec.source_root, ""}};
-    std::vector<Match> current{{spec.source_root, ""}};
+    std::vector<std::string> current{""};  // paths relative to the source root, as matched
     for (const std::string& segment : split(cleaned)) {
         if (segment == "..")
             throw CopyError("COPY source '" + source + "' is outside the build context");
-        std::vector<Match> next;
-        for (const Match& m : current) {
+        std::vector<std::string> next;
+        for (const std::string& relative : current) {
             if (!has_wildcard(segment)) {
-                next.push_back(
-                    {m.host / segment, m.relative.empty() ? segment : m.relative + "/" + segment});
+                next.push_back(joined(relative, segment));
                 continue;
             }
+            const fs::path dir = resolve_in_root(spec.source_root, relative);
             std::error_code ec;
             std::vector<std::string> names;
-            for (auto it = fs::directory_iterator(m.host, ec);
-                 !ec && it != fs::directory_iterator(); it.increment(ec))
+            for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+                 it.increment(ec))
                 names.push_back(it->path().filename().string());
             std::sort(names.begin(), names.end());
             for (const auto& name : names)
                 if (::fnmatch(segment.c_str(), name.c_str(), 0) == 0)
-                    next.push_back(
-                        {m.host / name, m.relative.empty() ? name : m.relative + "/" + name});
+                    next.push_back(joined(relative, name));
         }
         current = std::move(next);
     }
-    return current;
+    std::vector<Match> matches;
+    for (auto& relative : current)
+        matches.push_back(
+            {resolve_in_root(spec.source_root, relative, false), std::move(relative)});
+    return matches;
 }
 
 bool ignored(const CopySpec& spec, const std::string& relative) {
@@ -83,24 +96,53 @@ bool ignored(const CopySpec& spec, const std::string& relative) {
     return false;
 }
 
-// A top-level source that is a symbolic link is followed (as Docker does), but only inside the
-// context: a link out of it is refused rather than silently read from the host.
+const char* source_kind(const CopySpec& spec) {
+    return spec.from_context ? "the build context" : "the source stage";
+}
+
+// A top-level source that is a symbolic link is followed (as Docker does), inside the source's
+// root like every other link on the way: never to the host's file of that name.
 fs::path follow_top_level(const CopySpec& spec, const Match& m, const std::string& source) {
     struct stat st;
     if (::lstat(m.host.c_str(), &st) != 0)
-        throw CopyError("COPY source '" + source + "' not found in " +
-                        (spec.from_context ? "the build context" : "the source stage"));
+        throw CopyError("COPY source '" + source + "' not found in " + source_kind(spec));
     if (!S_ISLNK(st.st_mode)) return m.host;
-    if (!spec.from_context) return resolve_in_root(spec.source_root, m.relative);
-    std::error_code ec;
-    fs::path target = fs::weakly_canonical(m.host, ec);
-    fs::path context = fs::weakly_canonical(spec.source_root, ec);
-    auto [a, b] = std::mismatch(context.begin(), context.end(), target.begin(), target.end());
-    if (a != context.end())
+    fs::path target = resolve_in_root(spec.source_root, m.relative);
+    if (::lstat(target.c_str(), &st) != 0) {
+        std::error_code ec;
         throw CopyError("COPY source '" + source + "' is a symbolic link to '" +
-                        fs::read_symlink(m.host, ec).string() +
-                        "', which is outside the build context");
+                        fs::read_symlink(m.host, ec).string() + "', which is not in " +
+                        source_kind(spec) +
+                        " (links are followed inside it, as if it were the root of the "
+                        "filesystem; nothing outside it is read)");
+    }
     return target;
+}
+
+// Opens a source file for reading with the kernel resolving its path inside the source root
+// (openat2 RESOLVE_IN_ROOT): whatever changed on the path since it was planned, the bytes read
+// are the root's own, never a host file a link points at.
+layers::UniqueFd open_source(const CopySpec& spec, const fs::path& host) {
+    const fs::path relative = host.lexically_relative(spec.source_root);
+    std::vector<std::string> components;
+    for (const auto& part : relative)
+        if (!part.empty() && part != ".") components.push_back(part.string());
+    if (components.empty() || components.front() == "..")
+        throw CopyError("cannot read " + host.string() + ": it is not inside " +
+                        spec.source_root.string());
+    try {
+        layers::ConfinedRoot root(spec.source_root);
+        auto at = root.find_parent_in_root(components);
+        if (!at) throw CopyError("cannot read " + host.string() + ": it is gone");
+        layers::UniqueFd fd(
+            ::openat(at->parent.get(), at->leaf.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+        if (!fd)
+            throw CopyError("cannot read " + host.string() + ": " + std::strerror(errno) +
+                            (errno == ELOOP ? " (it became a symbolic link)" : ""));
+        return fd;
+    } catch (const std::system_error& e) {
+        throw CopyError("cannot read " + host.string() + ": " + e.what());
+    }
 }
 
 struct Entry {
@@ -144,9 +186,9 @@ Plan plan_copy(const CopySpec& spec) {
         std::erase_if(found, [&](const Match& m) { return ignored(spec, m.relative); });
         if (found.empty())
             throw CopyError(has_wildcard(source)
-                                ? "COPY source '" + source +
-                                      "' matches no file in the build context"
-                                : "COPY source '" + source + "' not found in the build context" +
+                                ? "COPY source '" + source + "' matches no file in " +
+                                      source_kind(spec)
+                                : "COPY source '" + source + "' not found in " + source_kind(spec) +
                                       std::string(spec.from_context && spec.ignore
                                                       ? " (or excluded by .dockerignore)"
                                                       : ""));
@@ -171,12 +213,44 @@ Plan plan_copy(const CopySpec& spec) {
     return plan;
 }
 
-void hash_file(oci::Digester& d, const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
+void hash_stream(oci::Digester& d, int fd) {
     std::string buffer(1 << 16, '\0');
-    while (in) {
-        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-        d.update(std::string_view(buffer.data(), static_cast<size_t>(in.gcount())));
+    for (;;) {
+        ssize_t n = ::read(fd, buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0)
+            throw CopyError(std::string("cannot read a COPY source: ") + std::strerror(errno));
+        if (n == 0) return;
+        d.update(std::string_view(buffer.data(), static_cast<size_t>(n)));
+    }
+}
+
+void hash_file(oci::Digester& d, const fs::path& path) {
+    layers::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) throw CopyError("cannot read " + path.string() + ": " + std::strerror(errno));
+    hash_stream(d, fd.get());
+}
+
+// Copies the open source `from` into a new file `target`.
+void copy_content(int from, const fs::path& target) {
+    layers::UniqueFd to(
+        ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!to) throw CopyError("cannot create " + target.string() + ": " + std::strerror(errno));
+    std::string buffer(1 << 16, '\0');
+    for (;;) {
+        ssize_t n = ::read(from, buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0)
+            throw CopyError("cannot read the source of " + target.string() + ": " +
+                            std::strerror(errno));
+        if (n == 0) return;
+        for (ssize_t done = 0; done < n;) {
+            ssize_t w = ::write(to.get(), buffer.data() + done, static_cast<size_t>(n - done));
+            if (w < 0 && errno == EINTR) continue;
+            if (w < 0)
+                throw CopyError("cannot write " + target.string() + ": " + std::strerror(errno));
+            done += w;
+        }
     }
 }
 
@@ -240,10 +314,11 @@ void write_entry(const CopySpec& spec, const fs::path& host, const fs::path& tar
         if (ec) throw CopyError("cannot create the link " + target.string() + ": " + ec.message());
         set_metadata(target, st, spec, true);
     } else if (S_ISREG(st.st_mode)) {
+        layers::UniqueFd source = open_source(spec, host);
+        if (::fstat(source.get(), &st) != 0 || !S_ISREG(st.st_mode))
+            throw CopyError("cannot copy " + host.string() + ": it is no longer a file");
         remove_existing(target, false);
-        std::error_code ec;
-        fs::copy_file(host, target, fs::copy_options::overwrite_existing, ec);
-        if (ec) throw CopyError("cannot copy " + host.string() + ": " + ec.message());
+        copy_content(source.get(), target);
         set_metadata(target, st, spec, false);
     }
     // Sockets, fifos and devices in a build context are not copied, as Docker does not.
@@ -279,7 +354,7 @@ std::string copy_inputs_digest(const CopySpec& spec) {
         if (S_ISLNK(st.st_mode))
             d.update(fs::read_symlink(entry.host).string());
         else if (S_ISREG(st.st_mode))
-            hash_file(d, entry.host);
+            hash_stream(d, open_source(spec, entry.host).get());
     }
     for (const auto& inline_source : spec.inline_sources) {
         d.update(inline_source.name + "\n" + inline_source.content);
@@ -312,16 +387,24 @@ void copy_into_root(const CopySpec& spec) {
         return dir / relative.filename();
     };
     for (const auto& entry : plan.entries) {
-        if (spec.extract_archives && fs::is_regular_file(entry.host) &&
-            is_tar_archive(entry.host)) {
-            fs::path dir = plan.destination_is_directory ? resolve_in_root(spec.root, destination)
-                                                         : make_directories(spec, destination);
-            try {
-                layers::apply_layer(entry.host, dir);
-            } catch (const std::exception& e) {
-                throw CopyError("cannot unpack " + entry.relative + ": " + e.what());
+        if (spec.extract_archives && fs::is_regular_file(fs::symlink_status(entry.host))) {
+            // Read through the descriptor opened inside the source root, never by the path.
+            layers::UniqueFd archive = open_source(spec, entry.host);
+            const fs::path opened = "/proc/self/fd/" + std::to_string(archive.get());
+            if (is_tar_archive(opened)) {
+                fs::path dir = plan.destination_is_directory
+                                   ? resolve_in_root(spec.root, destination)
+                                   : make_directories(spec, destination);
+                layers::ApplyOptions options;
+                options.label = entry.relative;
+                options.budget = spec.unpack_budget;
+                try {
+                    layers::apply_layer(opened, dir, options);
+                } catch (const std::exception& e) {
+                    throw CopyError("cannot unpack " + entry.relative + ": " + e.what());
+                }
+                continue;
             }
-            continue;
         }
         write_entry(spec, entry.host, target_for(entry.dest_name));
     }

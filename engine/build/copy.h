@@ -9,6 +9,7 @@
 
 #include "build/root_paths.h"
 #include "context/dockerignore.h"
+#include "layers/unpack_limits.h"
 
 namespace envbuilder::build {
 
@@ -35,6 +36,8 @@ struct CopySpec {
     bool parents = false;               // --parents: keep each source's path under the destination
     bool extract_archives = false;      // ADD: local tar archives are unpacked into the destination
     std::optional<int64_t> mtime;       // for inline sources (SOURCE_DATE_EPOCH), else now
+    layers::UnpackBudget* unpack_budget =
+        nullptr;  // ADD: archives unpack within the build's limits
 };
 
 class CopyError : public std::runtime_error {
@@ -46,8 +49,12 @@ class CopyError : public std::runtime_error {
 // the step's cache key changes exactly when the copy's result would.
 std::string copy_inputs_digest(const CopySpec& spec);
 
-// Copies into spec.root. Throws CopyError for sources that are missing, that leave the context
-// through a symbolic link, or that match nothing.
+// Copies into spec.root. Every source path is resolved inside its own root (the context
+// directory, the stage's or image's filesystem): symbolic links on the way, and a top-level
+// source that is one, are followed as if that root were "/", and file content is read through a
+// descriptor the kernel opened inside it, so nothing of the host ever lands in the image.
+// Throws CopyError for sources that are missing (a link to somewhere not in the root included)
+// or that match nothing.
 void copy_into_root(const CopySpec& spec);
 
 }  // namespace envbuilder::build

@@ -29,6 +29,7 @@
 #include "layers/overlay.h"
 #include "layers/snapshot.h"
 #include "layers/unpacked_store.h"
+#include "oci/document_limits.h"
 #include "registry/http.h"
 #include "registry/image_pull.h"
 #include "syntax/dockerfile_parser.h"
@@ -198,6 +199,11 @@ class Executor {
     std::unique_ptr<layers::UnpackedLayers> unpacked_;  // set when stage roots are overlayfs
     layers::OverlayAttributes overlay_attributes_ = layers::OverlayAttributes::trusted;
     size_t roots_made_ = 0;
+    // Everything this build unpacks counts against request_.unpack_limits.
+    std::unique_ptr<layers::UnpackBudget> unpack_budget_ =
+        std::make_unique<layers::UnpackBudget>(request_.unpack_limits);
+    // What unpacking the stage's layer `index` must prove: its diff_id, within the limits.
+    layers::ApplyOptions layer_checks(const StageState& s, size_t index) const;
 
     void emit(const BuildEvent& e) const {
         if (request_.on_event) request_.on_event(e);
@@ -339,7 +345,9 @@ StageState Executor::from_image(const std::string& reference, const Instruction&
                 "manifest of " + (from_layout ? reference : ref.familiar()) + " " +
                     pulled.manifest.digest.str() + " from " + pulled.manifest.source);
         const oci::Manifest& m = pulled.parsed;
-        auto config = json::parse(store_.read(m.config.digest), nullptr, false);
+        auto config = json::parse(
+            oci::read_document(store_, m.config.digest, reference + ": the image config"), nullptr,
+            false);
         if (!config.is_object()) fail(ins, reference + ": the image config is not JSON");
         if (config.value("architecture", "") != platform.architecture &&
             !config.value("architecture", "").empty())
@@ -351,6 +359,17 @@ StageState Executor::from_image(const std::string& reference, const Instruction&
              {"architecture", "os", "variant", "os.version", "config", "rootfs", "history"})
             if (config.contains(keep)) s.image[keep] = config[keep];
         if (!s.image.contains("history")) s.image["history"] = json::array();
+        const json* diff_ids = s.image.contains("rootfs") && s.image["rootfs"].is_object() &&
+                                       s.image["rootfs"].contains("diff_ids") &&
+                                       s.image["rootfs"]["diff_ids"].is_array()
+                                   ? &s.image["rootfs"]["diff_ids"]
+                                   : nullptr;
+        if (!diff_ids || diff_ids->size() != m.layers.size())
+            fail(ins, reference + ": the image config lists " +
+                          std::to_string(diff_ids ? diff_ids->size() : 0) +
+                          " layer diff_ids (rootfs.diff_ids) but the manifest has " +
+                          std::to_string(m.layers.size()) +
+                          " layers; the image is corrupt or was tampered with; refused");
         for (auto layer : m.layers) {
             layer.media_type = normalize_layer_media_type(layer.media_type);
             s.layers.push_back(layer);
@@ -417,7 +436,8 @@ bool Executor::mount_root(StageState& s) {
     std::vector<fs::path> lowers;  // topmost first
     std::vector<std::string> warnings;
     std::string chain;  // names the layers below the one being found
-    for (const auto& layer : s.layers) {
+    for (size_t index = 0; index < s.layers.size(); ++index) {
+        const oci::Descriptor& layer = s.layers[index];
         check_cancelled();
         // A read-only view of the trees so far, mounted only if the layer must be unpacked.
         std::unique_ptr<layers::OverlayMount> view;
@@ -431,7 +451,7 @@ bool Executor::mount_root(StageState& s) {
         fs::path tree;
         try {
             tree = unpacked_->ensure(layer.digest, store_.path(layer.digest), chain, lower_view,
-                                     warnings);
+                                     warnings, layer_checks(s, index));
         } catch (const layers::NeedsMergedRoot& e) {
             return fall_back(e.what());
         } catch (const std::system_error& e) {
@@ -496,11 +516,39 @@ void Executor::materialize(StageState& s) {
     }
     for (; s.applied < s.layers.size(); ++s.applied) {
         check_cancelled();
-        auto result = layers::apply_layer(store_.path(s.layers[s.applied].digest), s.root);
+        layers::ApplyResult result;
+        try {
+            result = layers::apply_layer(store_.path(s.layers[s.applied].digest), s.root,
+                                         layer_checks(s, s.applied));
+        } catch (const layers::LayerError& e) {
+            throw BuildError(e.what(),
+                             current_ ? std::optional<Range>(current_->range) : std::nullopt);
+        }
         for (const auto& w : result.warnings) message(BuildEvent::Kind::warning, w);
         s.snapshot.reset();
     }
     announce("unpacked");
+}
+
+layers::ApplyOptions Executor::layer_checks(const StageState& s, size_t index) const {
+    layers::ApplyOptions checks;
+    const oci::Digest& digest = s.layers.at(index).digest;
+    checks.label = digest.str() + " (layer " + std::to_string(index + 1) + " of " +
+                   std::to_string(s.layers.size()) +
+                   (s.name.empty() ? std::string() : " of stage " + s.name) + ")";
+    const json* diff_ids = nullptr;
+    if (auto rootfs = s.image.find("rootfs"); rootfs != s.image.end() && rootfs->is_object())
+        if (auto list = rootfs->find("diff_ids"); list != rootfs->end() && list->is_array())
+            diff_ids = &*list;
+    if (!diff_ids || index >= diff_ids->size() || !(*diff_ids)[index].is_string())
+        throw BuildError("layer " + checks.label + " has no diff_id in the image config");
+    std::string problem;
+    checks.expected_diff_id = oci::parse_digest((*diff_ids)[index].get<std::string>(), &problem);
+    if (!checks.expected_diff_id)
+        throw BuildError("layer " + checks.label +
+                         ": its diff_id in the image config is invalid: " + problem);
+    checks.budget = unpack_budget_.get();
+    return checks;
 }
 
 void Executor::history(StageState& s, const std::string& created_by, bool empty_layer) {
@@ -553,7 +601,7 @@ void Executor::layer_step(StageState& s, const Instruction& ins, const std::stri
                 // tree, and the next step mounts it as a lower.
                 s.mount->merged.reset();
                 try {
-                    unpacked_->adopt(made.layer->digest, s.mount->upper);
+                    unpacked_->adopt(made.layer->digest, s.mount->upper, made.layer->diff_id);
                 } catch (const std::system_error& e) {
                     fail(ins, std::string("keeping the step's tree: ") + e.what());
                 }
@@ -933,6 +981,7 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
     CopySpec spec;
     spec.ignore = ignore_ ? &*ignore_ : nullptr;
     spec.source_root = request_.context;
+    spec.unpack_budget = unpack_budget_.get();
     std::string from_key;
     bool link = false, keep_git_dir = false;
     std::optional<GitSource> git;  // ADD of a git repository

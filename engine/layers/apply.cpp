@@ -9,12 +9,14 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <map>
 #include <memory>
 #include <set>
 #include <system_error>
 
 #include "layers/confined_root.h"
+#include "layers/layer_stream.h"
 #include "layers/overlay.h"
 #include "layers/utf8_locale.h"
 
@@ -106,17 +108,24 @@ void copy_attributes(const std::string& from, const std::string& to) {
 class LayerApplier {
   public:
     LayerApplier(const fs::path& layer_file, const fs::path& root, const ApplyOptions& options)
-        : layer_file_(layer_file), root_(root), options_(options) {}
+        : layer_file_(layer_file),
+          name_(options.label.empty() ? layer_file.string() : options.label),
+          root_(root),
+          options_(options) {}
 
     ApplyResult run();
 
   private:
     [[noreturn]] void refuse(const std::string& entry, const std::string& why) const {
-        throw LayerError("layer " + layer_file_.string() + ": entry \"" + entry + "\": " + why);
+        throw LayerError("layer " + name_ + ": entry \"" + entry + "\": " + why);
+    }
+    [[noreturn]] void out_of_space(const std::string& entry) const {
+        throw LayerError("layer " + name_ + ": no space left on the filesystem of " +
+                         root_.path().string() + " (writing entry \"" + entry +
+                         "\"); the layer was not unpacked. Free space there and build again");
     }
     void warn(const std::string& entry, const std::string& what) {
-        result_.warnings.push_back("layer " + layer_file_.string() + ": entry \"" + entry +
-                                   "\": " + what);
+        result_.warnings.push_back("layer " + name_ + ": entry \"" + entry + "\": " + what);
     }
     // An owner this process cannot give (a uid outside a user namespace's mapping): the entry
     // keeps the build's own, and the layer says so once.
@@ -155,6 +164,7 @@ class LayerApplier {
     void finish_directories();
 
     fs::path layer_file_;
+    std::string name_;  // the layer in messages
     ConfinedRoot root_;
     ApplyOptions options_;
     ApplyResult result_;
@@ -164,41 +174,75 @@ class LayerApplier {
     std::map<std::string, PendingDirectory> directories_;
 };
 
+// The tar reader's source: the layer's uncompressed stream. Errors cannot cross libarchive's C
+// frames as exceptions, so the stream's is kept and rethrown once the reader gives up.
+struct TarSource {
+    explicit TarSource(LayerStream& from) : stream(from) {}
+    LayerStream& stream;
+    std::string buffer = std::string(read_block_size, '\0');
+    std::exception_ptr error;
+
+    static la_ssize_t read(archive* a, void* self, const void** block) {
+        auto* source = static_cast<TarSource*>(self);
+        try {
+            *block = source->buffer.data();
+            return static_cast<la_ssize_t>(
+                source->stream.read(source->buffer.data(), source->buffer.size()));
+        } catch (...) {
+            source->error = std::current_exception();
+            archive_set_error(a, EIO, "the layer stream failed");
+            return ARCHIVE_FATAL;
+        }
+    }
+};
+
 ApplyResult LayerApplier::run() {
     ScopedUtf8Locale utf8;  // before the archive exists: it picks its charset once
+    LayerStream stream(layer_file_, name_, options_.budget);
+    TarSource source(stream);
     ArchiveReader reader(archive_read_new());
-    if (!reader) throw LayerError("layer " + layer_file_.string() + ": out of memory");
-    archive_read_support_filter_gzip(reader.get());
-    archive_read_support_filter_zstd(reader.get());
+    if (!reader) throw LayerError("layer " + name_ + ": out of memory");
     archive_read_support_format_tar(reader.get());
     archive_read_support_format_empty(reader.get());
-    if (archive_read_open_filename(reader.get(), layer_file_.c_str(), read_block_size) !=
-        ARCHIVE_OK)
-        throw LayerError("layer " + layer_file_.string() +
-                         ": cannot read it as a tar archive: " + error_of(reader.get()));
+    auto reader_failed = [&](const std::string& what) {
+        if (source.error) std::rethrow_exception(source.error);
+        throw LayerError("layer " + name_ + ": " + what + ": " + error_of(reader.get()));
+    };
+    if (archive_read_open(reader.get(), &source, nullptr, &TarSource::read, nullptr) != ARCHIVE_OK)
+        reader_failed("cannot read it as a tar archive");
 
     for (;;) {
         archive_entry* entry = nullptr;
         int status = archive_read_next_header(reader.get(), &entry);
         if (status == ARCHIVE_EOF) break;
         if (status == ARCHIVE_RETRY) continue;
-        if (status < ARCHIVE_WARN)
-            throw LayerError("layer " + layer_file_.string() +
-                             ": cannot read the next entry: " + error_of(reader.get()));
+        if (status < ARCHIVE_WARN) reader_failed("cannot read the next entry");
         const std::string name = pathname_of(entry);
         if (status == ARCHIVE_WARN) warn(name, error_of(reader.get()));
         ++result_.entries;
         try {
             apply_entry(reader.get(), entry, name);
         } catch (const std::system_error& e) {
+            if (source.error) std::rethrow_exception(source.error);
+            if (e.code().value() == ENOSPC) out_of_space(name);
             refuse(name, e.what());
+        } catch (const LayerError&) {
+            if (source.error) std::rethrow_exception(source.error);
+            throw;
         }
     }
     try {
         finish_directories();
     } catch (const std::system_error& e) {
-        throw LayerError("layer " + layer_file_.string() + ": " + e.what());
+        throw LayerError("layer " + name_ + ": " + e.what());
     }
+    result_.diff_id = stream.finish();
+    result_.uncompressed_bytes = stream.bytes();
+    if (options_.expected_diff_id && result_.diff_id != *options_.expected_diff_id)
+        throw LayerError("layer " + name_ + ": its uncompressed content has digest " +
+                         result_.diff_id.str() + ", but the image config gives its diff_id as " +
+                         options_.expected_diff_id->str() +
+                         "; the image is corrupt or was tampered with; refused");
     return std::move(result_);
 }
 
@@ -280,7 +324,7 @@ void LayerApplier::make_regular_file(archive* reader, archive_entry* entry,
         int status = archive_read_data_block(reader, &block, &size, &offset);
         if (status == ARCHIVE_EOF) break;
         if (status < ARCHIVE_WARN)
-            throw LayerError("layer " + layer_file_.string() + ": entry \"" + pathname_of(entry) +
+            throw LayerError("layer " + name_ + ": entry \"" + pathname_of(entry) +
                              "\": cannot read its content: " + error_of(reader));
         // Blocks come with their offset: sparse files leave holes that stay holes.
         const char* bytes = static_cast<const char*>(block);
@@ -411,7 +455,7 @@ void LayerApplier::prepare_parents(const std::vector<std::string>& components, s
             continue;  // this layer's own, or prepared by an earlier entry
         }
         if (there && !S_ISDIR(there->st_mode))
-            throw NeedsMergedRoot("layer " + layer_file_.string() + ": \"" + path +
+            throw NeedsMergedRoot("layer " + name_ + ": \"" + path +
                                   "\" is not a directory in the layers below (a symlink?), and "
                                   "the layer puts entries under it");
         if (::mkdirat(at.parent.get(), at.leaf.c_str(), 0755) != 0)
@@ -518,7 +562,7 @@ void LayerApplier::apply_whiteout(const std::vector<std::string>& target) {
 void LayerApplier::apply_opaque(const std::vector<std::string>& marker) {
     if (options_.overlay_format) {
         if (marker.size() == 1)
-            throw NeedsMergedRoot("layer " + layer_file_.string() +
+            throw NeedsMergedRoot("layer " + name_ +
                                   ": an opaque marker for the root hides every layer below");
         prepare_parents(marker, marker.size() - 1);
         ParentAndLeaf at = root_.open_parent_in_root(marker);

@@ -6,9 +6,13 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "layers/unpack_limits.h"
+#include "oci/digest.h"
 
 namespace envbuilder::layers {
 
@@ -39,6 +43,17 @@ struct ApplyOptions {
     // target is not in this layer finds the file to copy (overlayfs cannot link across
     // layers). Empty: nothing below.
     std::filesystem::path lower_view;
+
+    // How messages name the layer (its digest); empty: by its file.
+    std::string label;
+    // The layer's diff_id from the image config: the digest of its uncompressed tar, computed
+    // as the layer streams in. A different one is refused once the stream ends (the caller
+    // drops the tree it was unpacking into).
+    std::optional<oci::Digest> expected_diff_id;
+    // Limits on the uncompressed size, counted as the layer is decompressed: one layer's
+    // (budget's max_layer_bytes, default kDefaultMaxLayerSize when no budget) and the whole
+    // build's (shared by every layer charged to the same budget).
+    UnpackBudget* budget = nullptr;
 };
 
 struct ApplyResult {
@@ -46,6 +61,9 @@ struct ApplyResult {
     std::vector<std::string> warnings;
     // overlay_format: something was taken from lower_view, so the tree fits only those layers
     bool used_lower_view = false;
+    // The digest of the uncompressed tar (the layer's diff_id) and its size.
+    oci::Digest diff_id;
+    uint64_t uncompressed_bytes = 0;
 };
 
 // Applies one layer file (tar, tar+gzip or tar+zstd, detected from its content) onto `root`,
@@ -63,7 +81,9 @@ struct ApplyResult {
 // replacing root itself. Replacing an existing directory with a non-directory removes the
 // directory tree (as Docker does); an existing non-directory is replaced by a directory.
 // A directory entry for the root itself ("./") is accepted and leaves the root untouched: the
-// root belongs to the caller. Extended attributes in overlayfs's own namespaces
+// root belongs to the caller. Refused too: a layer whose uncompressed content goes over the
+// limits (naming the limit and how to raise it), or does not have the expected diff_id; a full
+// disk is a LayerError that says so. Extended attributes in overlayfs's own namespaces
 // (trusted.overlay.*, user.overlay.*) are never taken from a layer: they would steer the mount.
 ApplyResult apply_layer(const std::filesystem::path& layer_file, const std::filesystem::path& root,
                         const ApplyOptions& options = {});

@@ -103,19 +103,25 @@ std::optional<fs::path> UnpackedLayers::find(const oci::Digest& layer,
     return trusted(tree_of(layer, chain));
 }
 
-bool UnpackedLayers::install(const fs::path& tree, const fs::path& target) {
-    const fs::path boot = target.string() + ".boot";
+namespace {
+// Writes `content` to `file` by rename of a temporary of the store: complete or not at all.
+void write_record(const fs::path& store, const fs::path& file, const std::string& content) {
+    Temporary record(store);
     {
-        Temporary record(dir_);
-        {
-            std::ofstream out(record.path());
-            out << boot_id_ << "\n";
-            if (!out)
-                throw std::system_error(errno, std::generic_category(),
-                                        "cannot write " + boot.string());
-        }
-        fs::rename(record.path(), boot);
+        std::ofstream out(record.path());
+        out << content << "\n";
+        if (!out)
+            throw std::system_error(errno, std::generic_category(),
+                                    "cannot write " + file.string());
     }
+    fs::rename(record.path(), file);
+}
+}  // namespace
+
+bool UnpackedLayers::install(const fs::path& tree, const fs::path& target,
+                             const std::optional<oci::Digest>& diff_id) {
+    if (diff_id) write_record(dir_, target.string() + ".diff_id", diff_id->str());
+    write_record(dir_, target.string() + ".boot", boot_id_);
     if (::rename(tree.c_str(), target.c_str()) == 0) return true;
     if (errno != EEXIST && errno != ENOTEMPTY)
         throw std::system_error(errno, std::generic_category(),
@@ -126,23 +132,38 @@ bool UnpackedLayers::install(const fs::path& tree, const fs::path& target) {
 fs::path UnpackedLayers::ensure(const oci::Digest& layer, const fs::path& blob,
                                 const std::string& chain,
                                 const std::function<fs::path()>& lower_view,
-                                std::vector<std::string>& warnings) {
-    if (auto tree = find(layer, chain)) return *tree;
+                                std::vector<std::string>& warnings, const ApplyOptions& checks) {
+    if (auto tree = find(layer, chain)) {
+        if (!checks.expected_diff_id) return *tree;
+        // The tree was unpacked from this very blob, whose diff_id was recorded then.
+        const std::string recorded = read_first_line(tree->string() + ".diff_id");
+        if (recorded == checks.expected_diff_id->str()) return *tree;
+        if (!recorded.empty())
+            throw LayerError("layer " + (checks.label.empty() ? layer.str() : checks.label) +
+                             ": its uncompressed content has digest " + recorded +
+                             ", but the image config gives its diff_id as " +
+                             checks.expected_diff_id->str() +
+                             "; the image is corrupt or was tampered with; refused");
+        // Unpacked before diff_ids were recorded: unpacked again, which checks it.
+        Temporary aside(dir_);
+        ::rename(tree->c_str(), aside.path().c_str());
+    }
     Temporary scratch(dir_);
     fs::create_directories(scratch.path());
-    ApplyOptions options;
+    ApplyOptions options = checks;
     options.overlay_format = true;
     options.overlay_user_attributes = user_attributes_;
     options.lower_view = lower_view();
     auto result = apply_layer(blob, scratch.path(), options);
     warnings.insert(warnings.end(), result.warnings.begin(), result.warnings.end());
     const fs::path target = result.used_lower_view ? tree_of(layer, chain) : tree_of(layer);
-    install(scratch.path(), target);
+    install(scratch.path(), target, result.diff_id);
     return target;
 }
 
-fs::path UnpackedLayers::adopt(const oci::Digest& layer, const fs::path& tree) {
-    if (!trusted(tree_of(layer)) && install(tree, tree_of(layer))) return tree_of(layer);
+fs::path UnpackedLayers::adopt(const oci::Digest& layer, const fs::path& tree,
+                               const oci::Digest& diff_id) {
+    if (!trusted(tree_of(layer)) && install(tree, tree_of(layer), diff_id)) return tree_of(layer);
     remove_quietly(tree);
     return tree_of(layer);
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "layers/apply.h"
 #include "oci/digest.h"
 
 namespace envbuilder::layers {
@@ -34,15 +35,21 @@ class UnpackedLayers {
     // The tree of `layer` (over the layers `chain` names), unpacked from `blob` first when it is
     // not here; `lower_view` gives a read-only view of the layers below when unpacking needs one
     // (empty path: nothing below). Warnings of the unpacking are appended to `warnings`.
-    // Throws LayerError (NeedsMergedRoot when the layer cannot be a tree of its own).
+    // `checks` carries the label, expected diff_id and budget for the unpacking (its other
+    // fields are the store's own); the diff_id a tree was unpacked with is kept beside it
+    // (<tree>.diff_id), so a tree found here is checked against the expected one too. Throws
+    // LayerError (NeedsMergedRoot when the layer cannot be a tree of its own); what was being
+    // unpacked is removed.
     std::filesystem::path ensure(const oci::Digest& layer, const std::filesystem::path& blob,
                                  const std::string& chain,
                                  const std::function<std::filesystem::path()>& lower_view,
-                                 std::vector<std::string>& warnings);
+                                 std::vector<std::string>& warnings, const ApplyOptions& checks);
 
     // Takes `tree` (an overlay upper directory that holds exactly `layer`, on the same
     // filesystem) in as the layer's tree; when one is already here, `tree` is removed instead.
-    std::filesystem::path adopt(const oci::Digest& layer, const std::filesystem::path& tree);
+    // `diff_id`: the digest of the layer's tar, as the layer writer computed it.
+    std::filesystem::path adopt(const oci::Digest& layer, const std::filesystem::path& tree,
+                                const oci::Digest& diff_id);
 
     const std::filesystem::path& dir() const { return dir_; }
 
@@ -53,8 +60,10 @@ class UnpackedLayers {
 
     std::filesystem::path tree_of(const oci::Digest& layer, const std::string& chain = {}) const;
     std::optional<std::filesystem::path> trusted(const std::filesystem::path& tree) const;
-    // Records the boot, then moves `tree` into place; false when another process was first.
-    bool install(const std::filesystem::path& tree, const std::filesystem::path& target);
+    // Records the boot (and the diff_id, when known), then moves `tree` into place; false when
+    // another process was first.
+    bool install(const std::filesystem::path& tree, const std::filesystem::path& target,
+                 const std::optional<oci::Digest>& diff_id = std::nullopt);
 };
 
 }  // namespace envbuilder::layers

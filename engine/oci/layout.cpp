@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "oci/document_limits.h"
+
 namespace envbuilder::oci {
 
 namespace fs = std::filesystem;
@@ -48,18 +50,14 @@ ImageLayout ImageLayout::create(const fs::path& dir) {
 }
 
 ImageLayout ImageLayout::open(const fs::path& dir) {
-    std::ifstream marker(dir / "oci-layout");
-    if (!marker) throw StoreError(dir.string() + " is not an OCI image layout: no oci-layout file");
-    std::stringstream m;
-    m << marker.rdbuf();
-    json version = json::parse(m.str(), nullptr, false);
+    if (!fs::exists(dir / "oci-layout"))
+        throw StoreError(dir.string() + " is not an OCI image layout: no oci-layout file");
+    json version = json::parse(read_document_file(dir / "oci-layout"), nullptr, false);
     if (!version.is_object() || version.value("imageLayoutVersion", "") != "1.0.0")
         throw StoreError(dir.string() + "/oci-layout: expected imageLayoutVersion 1.0.0");
-    std::ifstream in(dir / "index.json");
-    if (!in) throw StoreError(dir.string() + " is not an OCI image layout: no index.json");
-    std::stringstream s;
-    s << in.rdbuf();
-    json index = json::parse(s.str(), nullptr, false);
+    if (!fs::exists(dir / "index.json"))
+        throw StoreError(dir.string() + " is not an OCI image layout: no index.json");
+    json index = json::parse(read_document_file(dir / "index.json"), nullptr, false);
     if (!index.is_object() || !index.contains("manifests") || !index["manifests"].is_array())
         throw StoreError(dir.string() + "/index.json: expected an image index with a manifests array");
     ImageLayout layout(dir);

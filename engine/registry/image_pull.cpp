@@ -1,15 +1,17 @@
 #include "registry/image_pull.h"
 
+#include "oci/document_limits.h"
+
 namespace envbuilder::registry {
 
 FetchedManifest fetch_manifest(RegistryClient& client, const oci::Reference& ref,
                                const std::string& tag_or_digest, oci::BlobStore& store) {
     if (auto known = oci::parse_digest(tag_or_digest); known && store.has(*known))
-        return {store.read(*known), "", *known, "cache"};
+        return {oci::read_document(store, *known, "the manifest"), "", *known, "cache"};
     if (!oci::parse_digest(tag_or_digest)) {
         if (auto head = client.head_manifest(ref, tag_or_digest); head && store.has(head->digest))
-            return {store.read(head->digest), head->media_type, head->digest,
-                    "cache (tag resolved by " + head->source + ")"};
+            return {oci::read_document(store, head->digest, "the manifest"), head->media_type,
+                    head->digest, "cache (tag resolved by " + head->source + ")"};
     }
     FetchedManifest m = client.get_manifest(ref, tag_or_digest);
     store.put(m.digest, [&, sent = false]() mutable -> std::string {
@@ -37,6 +39,8 @@ PulledImage pull_image(RegistryClient& client, const oci::Reference& ref,
         throw std::runtime_error(ref.familiar() + ": " + error->message);
     image.parsed = std::get<oci::Manifest>(doc);
     if (image.parsed.media_type.empty()) image.parsed.media_type = image.manifest.media_type;
+    // Before anything is fetched: the blob writer then holds the transfer to the declared size.
+    oci::check_document_size(image.parsed.config, ref.familiar() + ": the image config");
     if (blobs) {
         std::vector<oci::Descriptor> all{image.parsed.config};
         all.insert(all.end(), image.parsed.layers.begin(), image.parsed.layers.end());
@@ -78,8 +82,8 @@ std::optional<PulledImage> load_layout_image(const std::string& name, const oci:
     image.ref.repository = dir;
     image.ref.tag = tag.empty() ? "latest" : tag;
     auto read = [&](const oci::Descriptor& d) {
-        FetchedManifest m{layout.blobs().read(d.digest), d.media_type, d.digest,
-                          "oci-layout " + dir};
+        FetchedManifest m{oci::read_document(layout.blobs(), d.digest, name + ": the manifest"),
+                          d.media_type, d.digest, "oci-layout " + dir};
         store.import_from(layout.blobs(), d.digest);
         return m;
     };
@@ -97,6 +101,11 @@ std::optional<PulledImage> load_layout_image(const std::string& name, const oci:
         throw std::runtime_error(name + ": " + error->message);
     image.parsed = std::get<oci::Manifest>(doc);
     if (image.parsed.media_type.empty()) image.parsed.media_type = image.manifest.media_type;
+    // The config is read whole when the image is used: its size is checked here, on disk.
+    oci::check_document_size(image.parsed.config, name + ": the image config");
+    if (auto size = layout.blobs().size(image.parsed.config.digest))
+        oci::check_document_size(*size,
+                                 name + ": the image config " + image.parsed.config.digest.str());
     store.import_from(layout.blobs(), image.parsed.config.digest);
     for (const auto& layer : image.parsed.layers) {
         if (!layout.blobs().has(layer.digest))

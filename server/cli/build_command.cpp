@@ -58,6 +58,8 @@ constexpr const char* kUsage =
     "                           how each step's changes are found: overlayfs (the upper\n"
     "                           directory is the diff; needs root) or scanning the tree\n"
     "                           (default auto: overlayfs where it can be mounted)\n"
+    "  --max-layer-size SIZE    the most one image layer may unpack to (default 32G; K, M, G)\n"
+    "  --max-unpacked-size SIZE the most all layers of the build may unpack to (default 64G)\n"
     "  --reproducible           timestamps from SOURCE_DATE_EPOCH (0 when unset): identical "
     "images\n"
     "                           from identical inputs\n";
@@ -74,6 +76,7 @@ struct BuildCommand : RegistrySettings {
     bool allow_security_insecure = false;  // --allow security.insecure
     layers::Compression compression = layers::Compression::gzip;
     build::Snapshotter snapshotter = build::Snapshotter::automatic;
+    layers::UnpackLimits unpack_limits;  // --max-layer-size, --max-unpacked-size
     // --platform with several platforms (a,b): one build each, pushed as one image index
     std::vector<oci::Platform> platforms;
 };
@@ -217,6 +220,13 @@ std::string parse(const std::vector<std::string>& args, BuildCommand& cmd) {
                 cmd.snapshotter = build::Snapshotter::scan;
             else
                 return "--snapshotter takes auto, overlayfs or scan, got '" + *v + "'";
+        } else if (a == "--max-layer-size" || a == "--max-unpacked-size") {
+            if (!(v = value())) return need("a size such as 32G");
+            std::string problem;
+            auto size = layers::parse_byte_size(*v, &problem);
+            if (!size) return a + ": " + problem;
+            (a == "--max-layer-size" ? cmd.unpack_limits.max_layer_bytes
+                                     : cmd.unpack_limits.max_total_bytes) = *size;
         } else {
             return "unknown option '" + a + "'";
         }
@@ -530,6 +540,7 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
             request.registry = cmd.options;
             request.compression = cmd.compression;
             request.snapshotter = cmd.snapshotter;
+            request.unpack_limits = cmd.unpack_limits;
             request.no_cache = cmd.no_cache;
             request.allow_security_insecure = cmd.allow_security_insecure;
             request.secrets = cmd.secrets;
