@@ -8,11 +8,13 @@
 #include <exception>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "oci/manifest.h"
+#include "registry/retry_after.h"
 
 namespace envbuilder::registry {
 
@@ -94,18 +96,31 @@ class BlobFile {
     int fd_;
 };
 
-std::chrono::milliseconds backoff(int attempt, const HttpResponse* r) {
-    if (r) {
-        std::string retry_after = r->header("retry-after");
-        if (!retry_after.empty() && std::all_of(retry_after.begin(), retry_after.end(), ::isdigit))
-            return std::chrono::milliseconds(std::min(30, std::stoi(retry_after)) * 1000);
-    }
-    return std::chrono::milliseconds(250 << attempt);
-}
-
 }  // namespace
 
 RegistryClient::RegistryClient(RegistryOptions options) : options_(std::move(options)) {}
+
+void RegistryClient::warn(const std::string& message) {
+    const std::string shown = redact_userinfo(message);
+    std::lock_guard lock(warn_mutex_);
+    if (options_.on_warning)
+        options_.on_warning(shown);
+    else
+        std::cerr << "warning: " << shown << std::endl;
+}
+
+void RegistryClient::wait_before_retry(int attempt, const HttpResponse* response) {
+    RetryDelay delay = retry_delay(attempt, response ? response->header("retry-after") : "",
+                                   options_.max_retry_wait);
+    if (!delay.note.empty()) warn(delay.note);
+    // In slices, so that a cancelled build does not sit out a long Retry-After.
+    const auto until = std::chrono::steady_clock::now() + delay.wait;
+    while (std::chrono::steady_clock::now() < until) {
+        if (options_.cancel && options_.cancel->load()) throw Cancelled();
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            std::chrono::milliseconds(100), until - std::chrono::steady_clock::now()));
+    }
+}
 
 void RegistryClient::emit(const TransferEvent& event) {
     if (!options_.on_transfer) return;
@@ -135,11 +150,15 @@ void add_mirror(RegistryOptions& options, const std::string& value) {
     if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
         throw std::invalid_argument(
             "--registry-mirror takes URL or REGISTRY=URL with an http:// or https:// URL, got '" +
-            value + "'");
+            redact_userinfo(value) + "'");
+    if (url_authority(url).empty())
+        throw std::invalid_argument("--registry-mirror: no host in '" + redact_userinfo(value) +
+                                    "'");
     while (!url.empty() && url.back() == '/') url.pop_back();
     if (registry == "index.docker.io" || registry == "registry-1.docker.io") registry = "docker.io";
     if (registry.empty())
-        throw std::invalid_argument("--registry-mirror: empty registry name in '" + value + "'");
+        throw std::invalid_argument("--registry-mirror: empty registry name in '" +
+                                    redact_userinfo(value) + "'");
     options.mirrors[registry].push_back(url);
 }
 
@@ -147,8 +166,8 @@ RegistryClient::Endpoint RegistryClient::origin(const oci::Reference& ref) const
     std::string host = ref.registry_host();
     bool insecure = options_.insecure_registries.count(ref.registry) ||
                     options_.insecure_registries.count(host);
-    return Endpoint{std::string(insecure ? "http://" : "https://") + host, host, ref.registry,
-                    false};
+    std::string base = std::string(insecure ? "http://" : "https://") + host;
+    return Endpoint{base, base, host, ref.registry, false};
 }
 
 std::vector<RegistryClient::Endpoint> RegistryClient::pull_endpoints(
@@ -156,9 +175,10 @@ std::vector<RegistryClient::Endpoint> RegistryClient::pull_endpoints(
     std::vector<Endpoint> out;
     if (auto it = options_.mirrors.find(ref.registry); it != options_.mirrors.end()) {
         for (const std::string& url : it->second) {
-            std::string rest = url.substr(url.find("://") + 3);
-            std::string host = rest.substr(0, rest.find('/'));
-            out.push_back(Endpoint{url, host, host, true});
+            // Userinfo in the URL authenticates to the mirror (libcurl sends it there alone) and
+            // is never shown; the host alone keys TLS, auth state and credentials.
+            std::string host = url_authority(url);
+            out.push_back(Endpoint{url, redact_userinfo(url), host, host, true});
         }
         if (!options_.mirror_fallback) return out;
     }
@@ -176,16 +196,20 @@ auto RegistryClient::from_any_source(const oci::Reference& ref, const std::strin
         } catch (const Cancelled&) {
             throw;
         } catch (const std::exception& ex) {
-            failures += "\n  " + std::string(e.mirror ? "mirror " : "registry ") + e.base + ": " +
-                        ex.what();
+            failures += "\n  " + std::string(e.mirror ? "mirror " : "registry ") + e.shown + ": " +
+                        redact_userinfo(ex.what());
         }
     }
     throw RegistryError(what + " " + ref.repository + " failed from every source:" + failures);
 }
 
+bool RegistryClient::named_insecure(const std::string& authority) const {
+    return options_.insecure_registries.count(authority) > 0;
+}
+
 TlsOptions RegistryClient::tls_for(const std::string& host) const {
     TlsOptions tls;
-    tls.verify = !options_.insecure_registries.count(host);
+    tls.verify = !named_insecure(host);
     tls.ca_file = registry_ca_file(host);
     return tls;
 }
@@ -201,15 +225,76 @@ void RegistryClient::fail(const oci::Reference& ref, const Endpoint& endpoint,
             detail =
                 ": " + e.value("code", std::string()) + " " + e.value("message", std::string());
     }
-    throw RegistryError(operation + " " + ref.repository + " on " +
-                        (endpoint.mirror ? endpoint.base : ref.registry) + " failed with HTTP " +
-                        std::to_string(r.status) + detail);
+    throw RegistryError(operation + " " + ref.repository + " on " + source_of(ref, endpoint) +
+                        " failed with HTTP " + std::to_string(r.status) + detail);
 }
 
 std::string RegistryClient::scope_of(const oci::Reference& ref, const SendOptions& how) {
     std::string scope = "repository:" + ref.repository + (how.push ? ":pull,push" : ":pull");
     if (!how.extra_scope.empty()) scope += " " + how.extra_scope;
     return scope;
+}
+
+// The credentials go to the registry's own host (Basic) and to its token realm, wherever that is
+// (auth.docker.io serves docker.io), but only over TLS verified as for any registry: over plain
+// HTTP a password or refresh token would be readable on the way, so a realm on http:// gets them
+// only when its host was named insecure, and with a warning. Anonymous token requests carry no
+// secret and go anywhere the registry points. Credentialed requests never follow redirects: a 307
+// would replay the POSTed refresh token to wherever it points.
+HttpRequest RegistryClient::token_request(const oci::Reference& ref, const AuthChallenge& c,
+                                          const std::string& scope,
+                                          const std::optional<Credentials>& creds) {
+    const std::string realm = c.param("realm");
+    const std::string realm_host = url_authority(realm);
+    const bool https = realm.rfind("https://", 0) == 0;
+    if ((!https && realm.rfind("http://", 0) != 0) || realm_host.empty())
+        throw RegistryError(ref.registry + " sent a Bearer challenge whose realm '" + realm +
+                            "' is not an http(s) URL");
+    // One scope parameter per scope, as Docker sends them.
+    auto scope_params = [&] {
+        std::string out;
+        for (size_t begin = 0; begin < scope.size();) {
+            size_t end = scope.find(' ', begin);
+            if (end == std::string::npos) end = scope.size();
+            out += "&scope=" + url_escape(scope.substr(begin, end - begin));
+            begin = end + 1;
+        }
+        return out;
+    };
+    HttpRequest request;
+    request.limits = options_.limits;
+    request.cancel = options_.cancel.get();
+    request.url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
+    if (!c.param("service").empty()) request.url += "service=" + url_escape(c.param("service"));
+    request.url += scope_params();
+    const bool with_secret = creds && (!creds->identity_token.empty() || !creds->username.empty());
+    if (!with_secret) return request;
+    if (!https) {
+        if (!named_insecure(realm_host))
+            throw RegistryError(
+                "the registry " + ref.registry + " asks for a token from " + realm +
+                " over plain HTTP; " + describe(*creds) +
+                " are not sent there, as anyone on the way could read them. Fix: have the "
+                "registry announce an https:// realm, or, only if the network to " +
+                realm_host + " is trusted, pass --insecure-registry " + realm_host);
+        warn("sending " + describe(*creds) + " of " + ref.registry + " to the token service " +
+             realm + " over plain HTTP, because " + realm_host +
+             " is named insecure (--insecure-registry)");
+    }
+    request.follow_redirects = false;
+    if (!creds->identity_token.empty()) {
+        // An identity token is a refresh token: exchanged with a POST (OAuth2).
+        request.method = "POST";
+        request.url = realm;
+        request.headers.push_back("Content-Type: application/x-www-form-urlencoded");
+        request.body = "grant_type=refresh_token&client_id=envbuilder&refresh_token=" +
+                       url_escape(creds->identity_token) +
+                       "&service=" + url_escape(c.param("service")) + scope_params();
+    } else {
+        request.headers.push_back("Authorization: Basic " +
+                                  base64_encode(creds->username + ":" + creds->password));
+    }
+    return request;
 }
 
 // Called with mutex_ held.
@@ -233,43 +318,16 @@ bool RegistryClient::authorize(const oci::Reference& ref, const Endpoint& endpoi
         }
         if (c.scheme == "bearer") {
             auth.bearer = c;
-            std::string url = c.param("realm");
-            if (url.empty())
+            if (c.param("realm").empty())
                 throw RegistryError(ref.registry + " sent a Bearer challenge without a realm");
-            url += (url.find('?') == std::string::npos ? "?" : "&");
-            if (!c.param("service").empty()) url += "service=" + url_escape(c.param("service"));
-            // One scope parameter per scope, as Docker sends them.
-            for (size_t begin = 0; begin < scope.size();) {
-                size_t end = scope.find(' ', begin);
-                if (end == std::string::npos) end = scope.size();
-                url += "&scope=" + url_escape(scope.substr(begin, end - begin));
-                begin = end + 1;
+            HttpRequest request = token_request(ref, c, scope, creds);
+            HttpResponse t;
+            try {
+                t = perform(request, tls_for(url_authority(request.url)));
+            } catch (const HttpError& e) {
+                throw RegistryError("the token service " + c.param("realm") + " of " +
+                                    ref.registry + " failed: " + e.what());
             }
-            HttpRequest token_request;
-            token_request.url = url;
-            token_request.stall_seconds = options_.stall_seconds;
-            token_request.cancel = options_.cancel.get();
-            if (creds && !creds->identity_token.empty()) {
-                // An identity token is a refresh token: exchanged with a POST (OAuth2).
-                token_request.method = "POST";
-                token_request.url = c.param("realm");
-                token_request.headers.push_back("Content-Type: application/x-www-form-urlencoded");
-                token_request.body =
-                    "grant_type=refresh_token&client_id=envbuilder&refresh_token=" +
-                    url_escape(creds->identity_token) +
-                    "&service=" + url_escape(c.param("service"));
-                for (size_t begin = 0; begin < scope.size();) {
-                    size_t end = scope.find(' ', begin);
-                    if (end == std::string::npos) end = scope.size();
-                    token_request.body += "&scope=" + url_escape(scope.substr(begin, end - begin));
-                    begin = end + 1;
-                }
-            } else if (creds && !creds->username.empty()) {
-                token_request.headers.push_back(
-                    "Authorization: Basic " +
-                    base64_encode(creds->username + ":" + creds->password));
-            }
-            HttpResponse t = perform(token_request, tls_for(host));
             if (t.status == 401 || t.status == 403)
                 throw RegistryError("the token service of " + ref.registry + " refused " +
                                     (creds ? describe(*creds) : std::string("anonymous access")) +
@@ -302,7 +360,7 @@ HttpResponse RegistryClient::send(const oci::Reference& ref, const Endpoint& end
     const std::vector<std::string> base_headers = request.headers;
     const std::string scope = scope_of(ref, how);
     const int attempts = how.attempts > 0 ? how.attempts : options_.attempts;
-    request.stall_seconds = options_.stall_seconds;
+    request.limits = options_.limits;
     request.cancel = options_.cancel.get();
     bool reauthorized = false;
     for (int attempt = 0;; ++attempt) {
@@ -325,11 +383,15 @@ HttpResponse RegistryClient::send(const oci::Reference& ref, const Endpoint& end
         try {
             response = perform(request, tls_for(host), how.sink);
         } catch (const HttpError& e) {
+            if (how.body_complete && e.status >= 200 && e.status < 300 && how.body_complete()) {
+                HttpResponse whole;
+                whole.status = e.status;
+                return whole;
+            }
             if (attempt + 1 >= attempts)
                 throw RegistryError(operation + " " + ref.repository + " on " +
-                                    (endpoint.mirror ? endpoint.base : ref.registry) +
-                                    " failed: " + e.what());
-            std::this_thread::sleep_for(backoff(attempt, nullptr));
+                                    source_of(ref, endpoint) + " failed: " + e.what());
+            wait_before_retry(attempt, nullptr);
             continue;
         }
         if (response.status == 401 && !reauthorized) {
@@ -347,7 +409,7 @@ HttpResponse RegistryClient::send(const oci::Reference& ref, const Endpoint& end
             }
         }
         if (retryable(response.status) && attempt + 1 < attempts) {
-            std::this_thread::sleep_for(backoff(attempt, &response));
+            wait_before_retry(attempt, &response);
             continue;
         }
         return response;
@@ -364,7 +426,7 @@ FetchedManifest RegistryClient::get_manifest(const oci::Reference& ref,
         HttpResponse r = send(ref, e, request, op, {});
         if (r.status != 200) fail(ref, e, op, r);
         FetchedManifest m{r.body, r.header("content-type"), oci::digest_of(r.body),
-                          e.mirror ? e.base : ref.registry};
+                          source_of(ref, e)};
         if (auto d = oci::parse_digest(tag_or_digest)) {
             if (oci::digest_of(r.body, d->algorithm) != *d)
                 throw RegistryError("the manifest " + tag_or_digest + " of " + ref.repository +
@@ -388,8 +450,7 @@ std::optional<ManifestHead> RegistryClient::head_manifest(const oci::Reference& 
             if (r.status != 200) fail(ref, e, op, r);
             auto digest = oci::parse_digest(r.header("docker-content-digest"));
             if (!digest) return std::nullopt;
-            ManifestHead head{*digest, r.header("content-type"), 0,
-                              e.mirror ? e.base : ref.registry};
+            ManifestHead head{*digest, r.header("content-type"), 0, source_of(ref, e)};
             try {
                 head.size = std::stoull(r.header("content-length"));
             } catch (const std::exception&) {
@@ -414,7 +475,7 @@ std::string RegistryClient::pull_blob(const oci::Reference& ref, const oci::Desc
     if (store.has(blob.digest)) return finished_from_cache();
     const std::string op = "pulling blob " + blob.digest.str() + " of";
     return from_any_source(ref, op, [&](const Endpoint& e) {
-        const std::string source = e.mirror ? e.base : ref.registry;
+        const std::string source = source_of(ref, e);
         auto writer =
             std::make_unique<oci::BlobWriter>(store, blob.digest.algorithm, blob.digest, blob.size);
         uint64_t reported = 0;
@@ -465,6 +526,9 @@ std::string RegistryClient::pull_blob(const oci::Reference& ref, const oci::Desc
             }
             return true;
         };
+        // Every byte arrived although the connection broke (a Content-Length larger than the
+        // body): no Range request for nothing (answered 416); commit() verifies the digest.
+        how.body_complete = [&] { return writer->written() == blob.size; };
         HttpResponse r = send(ref, e, request, op, how);
         if (r.status != 200 && r.status != 206) fail(ref, e, op, r);
         writer->commit();
@@ -653,7 +717,7 @@ void RegistryClient::upload(const oci::Reference& ref, const Endpoint& e, std::s
                 if (!problem.empty()) throw RegistryError(problem);
                 fail(ref, e, op, r);
             }
-            std::this_thread::sleep_for(backoff(failures - 1, problem.empty() ? &r : nullptr));
+            wait_before_retry(failures - 1, problem.empty() ? &r : nullptr);
             // Ask the registry how much of the upload it holds, and go on from there.
             HttpRequest status;
             status.url = location;

@@ -3,7 +3,9 @@
 // verification, blobs and manifests pushed, with Basic and Bearer auth (challenges, tokens cached
 // per scope, scope widened to pull,push for pushes, refresh on 401) and retries with backoff on
 // connection errors, 5xx and 429. Errors name the registry, the repository, the operation and
-// the HTTP status; credentials never appear in them.
+// the HTTP status; credentials never appear in them (nor the userinfo of any URL).
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,17 +20,22 @@
 #include "registry/credentials.h"
 #include "registry/http.h"
 #include "registry/transfer_events.h"
+#include "registry/url_redaction.h"
 
 namespace envbuilder::registry {
 
+// Every registry error passes through redact_userinfo: whatever URL a message names, a password
+// written into it never reaches the user.
 class RegistryError : public std::runtime_error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit RegistryError(const std::string& message)
+        : std::runtime_error(redact_userinfo(message)) {}
 };
 
 struct RegistryOptions {
-    std::set<std::string>
-        insecure_registries;  // hosts where plain HTTP or unverified TLS is allowed
+    // Hosts ("host" or "host:port") where plain HTTP or unverified TLS is allowed; a token realm
+    // over plain HTTP gets credentials only when its own host is named here.
+    std::set<std::string> insecure_registries;
     CredentialStore credentials;
     int attempts = 3;  // per request, for retryable failures
     // Pull-through mirrors by registry ("docker.io" for Docker Hub), tried in order before the
@@ -38,8 +45,15 @@ struct RegistryOptions {
     // Blobs larger than this are uploaded in PATCH chunks of this size, each retried on its own
     // from where the registry says it stands; smaller ones in one PUT.
     uint64_t chunk_size = 64u << 20;
-    int parallel_pulls = 4;   // blobs moved at once by pull_blobs and push_blobs
-    long stall_seconds = 60;  // a transfer with no progress for this long fails (and is retried)
+    int parallel_pulls = 4;  // blobs moved at once by pull_blobs and push_blobs
+    // Every request: slower than limits.low_speed_bytes per limits.low_speed_seconds, or longer
+    // than limits.deadline_seconds, fails (and is retried like a dropped connection).
+    TransferLimits limits;
+    // The longest wait before a retry, whatever a registry's Retry-After asks for.
+    std::chrono::seconds max_retry_wait{60};
+    // Told what the user should know but is no failure: a capped Retry-After, credentials sent
+    // over plain HTTP to a realm named insecure. Unset: written to stderr.
+    std::function<void(const std::string&)> on_warning;
     TransferObserver on_transfer;
     // Set (from any thread) to cancel every transfer of this client within a fraction of a second.
     std::shared_ptr<std::atomic<bool>> cancel;
@@ -106,8 +120,9 @@ class RegistryClient {
   private:
     // Where a request goes: the registry itself or one of its mirrors.
     struct Endpoint {
-        std::string base;         // scheme://host[/path]
-        std::string host;         // for TLS options and the auth state
+        std::string base;         // scheme://[userinfo@]host[/path], as given
+        std::string shown;        // base for messages and events: userinfo redacted
+        std::string host;         // host[:port], for TLS options and the auth state
         std::string credentials;  // the key to look credentials up under
         bool mirror = false;
     };
@@ -125,11 +140,15 @@ class RegistryClient {
         std::string extra_scope;
         BodySink sink;
         std::function<void(HttpRequest&, int attempt)> before_attempt;
+        // Asked when a transfer fails after its body started: true when the body is whole anyway
+        // (a lying Content-Length with the connection closed early), so that the response counts.
+        std::function<bool()> body_complete;
         int attempts = 0;  // 0: options_.attempts
     };
 
     RegistryOptions options_;
-    std::mutex mutex_;  // guards auth_, known_blobs_ and observer calls
+    std::mutex mutex_;       // guards auth_, known_blobs_ and observer calls
+    std::mutex warn_mutex_;  // one warning at a time (taken with or without mutex_ held)
     std::map<std::string, HostAuth> auth_;
     std::map<std::string, std::map<std::string, std::string>>
         known_blobs_;  // registry -> digest -> repository
@@ -140,6 +159,17 @@ class RegistryClient {
         return e.base + "/v2/" + ref.repository;
     }
     TlsOptions tls_for(const std::string& host) const;
+    bool named_insecure(const std::string& authority) const;
+    // Who serves a request through `e`, for messages and events: the mirror or the registry.
+    static std::string source_of(const oci::Reference& ref, const Endpoint& e) {
+        return e.mirror ? e.shown : ref.registry;
+    }
+    void warn(const std::string& message);
+    // Sleeps before a retry (cancellable), saying so when the registry's wish was not followed.
+    void wait_before_retry(int attempt, const HttpResponse* response);
+    // The token request for a Bearer challenge, and the rules on where credentials may go.
+    HttpRequest token_request(const oci::Reference& ref, const AuthChallenge& challenge,
+                              const std::string& scope, const std::optional<Credentials>& creds);
     HttpResponse send(const oci::Reference& ref, const Endpoint& endpoint, HttpRequest request,
                       const std::string& operation, const SendOptions& how);
     static std::string scope_of(const oci::Reference& ref, const SendOptions& how);

@@ -3,6 +3,7 @@
 // ~/.docker/config.json): `credHelpers` for the registry, else `credsStore`, else `auths` (base64
 // `auth`, `username`/`password`, `identitytoken`). Helpers are the `docker-credential-<name>`
 // executables on PATH. Secrets never appear in messages or logs.
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -36,8 +37,15 @@ class CredentialStore {
     std::string config_text_;
 };
 
-// Runs `docker-credential-<helper> get` for a server URL.
+// Runs `docker-credential-<helper> get` for a server URL. The helper's stderr is never shown (nor
+// its stdout, which holds the secret); a failure says only which helper failed and its exit code.
+// A helper that does not answer within credential_helper_timeout() is killed (with anything it
+// started) and reported by name.
 std::optional<Credentials> run_credential_helper(const std::string& helper,
                                                  const std::string& server_url);
+
+// How long a credential helper may take: $ENVBUILDER_CREDENTIAL_HELPER_TIMEOUT seconds (fractions
+// allowed), 30 s by default. Throws std::runtime_error naming the variable for a bad value.
+std::chrono::milliseconds credential_helper_timeout();
 
 }  // namespace envbuilder::registry

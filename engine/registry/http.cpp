@@ -2,8 +2,11 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <mutex>
+
+#include "registry/url_redaction.h"
 
 namespace envbuilder::registry {
 
@@ -134,10 +137,18 @@ HttpResponse perform(const HttpRequest& request, const TlsOptions& tls, const Bo
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    // Neither a realm, a Location nor a mirror URL may lead to file://, ftp:// and the like.
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
-    // A stalled transfer (under 1 byte/s for stall_seconds) is a failure, whatever the size.
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, request.stall_seconds);
+    // A transfer slower than the limit for its whole interval fails, whatever its size; so does
+    // one that outlives the deadline.
+    const TransferLimits& limits = request.limits;
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT,
+                     static_cast<long>(std::max<uint64_t>(1, limits.low_speed_bytes)));
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, std::max(1L, limits.low_speed_seconds));
+    if (limits.deadline_seconds > 0)
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT, limits.deadline_seconds);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "envbuilder/0.1");
     // Redirects to blob storage must not carry the registry's Authorization header elsewhere.
     curl_easy_setopt(curl, CURLOPT_UNRESTRICTED_AUTH, 0L);
@@ -164,19 +175,40 @@ HttpResponse perform(const HttpRequest& request, const TlsOptions& tls, const Bo
                              static_cast<curl_off_t>(request.body.size()));
         }
     }
+    const auto started = std::chrono::steady_clock::now();
     CURLcode rc = curl_easy_perform(curl);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+    curl_off_t connected_us = 0;
+    curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connected_us);
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
     if (request.cancel && request.cancel->load()) throw Cancelled();
+    auto failure = [&](const std::string& what) {
+        HttpError error(what);
+        error.status = response.status;
+        return error;
+    };
     if (transfer.oversized)
-        throw HttpError("the response body is larger than " + std::to_string(request.max_body) +
-                        " bytes");
-    if (transfer.aborted) throw HttpError("transfer aborted");
-    if (rc == CURLE_OPERATION_TIMEDOUT)
-        throw HttpError("the transfer stalled (no data for " +
-                        std::to_string(request.stall_seconds) + " s)");
-    if (rc != CURLE_OK) throw HttpError(curl_easy_strerror(rc));
+        throw failure("the response body is larger than " + std::to_string(request.max_body) +
+                      " bytes");
+    if (transfer.aborted) throw failure("transfer aborted");
+    if (rc == CURLE_OPERATION_TIMEDOUT) {
+        const std::string url = redact_userinfo(request.url);
+        if (limits.deadline_seconds > 0 &&
+            elapsed >=
+                std::chrono::seconds(limits.deadline_seconds) - std::chrono::milliseconds(50))
+            throw failure("the transfer of " + url + " did not finish within " +
+                          std::to_string(limits.deadline_seconds) +
+                          " s (the per-transfer deadline, --transfer-timeout)");
+        if (connected_us == 0) throw failure("could not connect to " + url + " within 30 s");
+        throw failure("the transfer of " + url + " stalled: less than " +
+                      std::to_string(limits.low_speed_bytes) + " bytes/s for " +
+                      std::to_string(limits.low_speed_seconds) + " s (--low-speed-limit " +
+                      std::to_string(limits.low_speed_bytes) + "/" +
+                      std::to_string(limits.low_speed_seconds) + ")");
+    }
+    if (rc != CURLE_OK) throw failure(curl_easy_strerror(rc));
     return response;
 }
 

@@ -24,6 +24,14 @@ struct HttpResponse {
     }
 };
 
+// When a transfer counts as failed although bytes still move (libcurl's low-speed limit and
+// overall timeout): a blob trickling at 64 B/s fails instead of taking days.
+struct TransferLimits {
+    uint64_t low_speed_bytes = 1024;  // fewer bytes per second than this ...
+    long low_speed_seconds = 30;      // ... for this long fails the transfer
+    long deadline_seconds = 3600;     // the longest one request may take; 0: no limit
+};
+
 struct HttpRequest {
     std::string method = "GET";
     std::string url;
@@ -34,8 +42,7 @@ struct HttpRequest {
     std::function<size_t(char* buffer, size_t max)> body_source;
     std::optional<uint64_t> body_size;
     bool follow_redirects = true;
-    // A transfer that moves less than 1 byte/s for this long has stalled and fails.
-    long stall_seconds = 60;
+    TransferLimits limits;
     // Bodies kept in memory (no sink: manifests, tokens, error bodies) larger than this fail the
     // transfer instead of growing without bound; 4 MiB is Distribution's manifest limit.
     size_t max_body = 4u << 20;
@@ -53,6 +60,7 @@ struct TlsOptions {
 class HttpError : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
+    long status = 0;  // the response's status when one had begun to arrive, else 0
 };
 
 // The transfer was cancelled on request; never retried, never turned into a fallback.
@@ -65,9 +73,10 @@ class Cancelled : public std::runtime_error {
 // Returning false aborts the transfer.
 using BodySink = std::function<bool(const HttpResponse& head, std::string_view chunk)>;
 
-// Performs one request. With `sink`, response body bytes of a 2xx answer go to it as they arrive;
-// other bodies are kept (up to max_body) for the error message. Throws HttpError for transport
-// failures (DNS, connection, TLS, stalls, oversized bodies), never for HTTP error statuses.
+// Performs one request (http and https only, redirects too). With `sink`, response body bytes of a
+// 2xx answer go to it as they arrive; other bodies are kept (up to max_body) for the error message.
+// Throws HttpError for transport failures (DNS, connection, TLS, stalls, oversized bodies), never
+// for HTTP error statuses.
 HttpResponse perform(const HttpRequest& request, const TlsOptions& tls,
                      const BodySink& sink = nullptr);
 

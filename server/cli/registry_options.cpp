@@ -30,6 +30,33 @@ std::string human_size(uint64_t bytes) {
     return buf;
 }
 
+// A whole number in [min, max], or nullopt.
+std::optional<long> whole_number(const std::string& text, long min, long max) {
+    if (text.empty() || text.size() > 12) return std::nullopt;
+    for (char c : text)
+        if (c < '0' || c > '9') return std::nullopt;
+    long v = std::stol(text);
+    if (v < min || v > max) return std::nullopt;
+    return v;
+}
+
+// "--low-speed-limit BYTES/SECONDS": fail a transfer slower than BYTES per second for SECONDS.
+std::optional<std::string> parse_low_speed_limit(const std::string& value,
+                                                 registry::TransferLimits& limits) {
+    const std::string problem =
+        "--low-speed-limit takes BYTES/SECONDS (e.g. 1024/30: fail a "
+        "transfer slower than 1024 bytes/s for 30 s), got '" +
+        value + "'";
+    size_t slash = value.find('/');
+    if (slash == std::string::npos) return problem;
+    auto bytes = whole_number(value.substr(0, slash), 1, 1L << 40);
+    auto seconds = whole_number(value.substr(slash + 1), 1, 86400);
+    if (!bytes || !seconds) return problem;
+    limits.low_speed_bytes = static_cast<uint64_t>(*bytes);
+    limits.low_speed_seconds = *seconds;
+    return std::nullopt;
+}
+
 }  // namespace
 
 const char* const kRegistryOptionsHelp =
@@ -38,7 +65,11 @@ const char* const kRegistryOptionsHelp =
     "  --insecure-registry HOST             allow plain HTTP or unverified TLS for HOST\n"
     "  --platform OS/ARCH[/VARIANT]         which image of a multi-platform index (default: this "
     "host)\n"
-    "  --cache-dir DIR                      blob store (default $XDG_CACHE_HOME/envbuilder)\n";
+    "  --cache-dir DIR                      blob store (default $XDG_CACHE_HOME/envbuilder)\n"
+    "  --low-speed-limit BYTES/SECONDS      fail a transfer slower than this (default 1024/30)\n"
+    "  --transfer-timeout SECONDS           the longest one transfer may take (default 3600, 0: "
+    "none)\n"
+    "  --max-retry-wait SECONDS             cap on a registry's Retry-After (default 60)\n";
 
 RegistrySettings default_registry_settings() {
     RegistrySettings settings;
@@ -72,6 +103,21 @@ std::optional<std::string> parse_registry_option(const std::vector<std::string>&
         std::string problem;
         settings.platform = oci::parse_platform(*v, &problem);
         if (!settings.platform) return problem;
+    } else if (a == "--low-speed-limit") {
+        if (!(v = value())) return "--low-speed-limit needs BYTES/SECONDS";
+        if (auto problem = parse_low_speed_limit(*v, settings.options.limits)) return problem;
+    } else if (a == "--transfer-timeout") {
+        if (!(v = value())) return "--transfer-timeout needs a number of seconds";
+        auto seconds = whole_number(*v, 0, 7 * 86400);
+        if (!seconds)
+            return "--transfer-timeout takes whole seconds from 0 (no limit) to 604800, got '" +
+                   *v + "'";
+        settings.options.limits.deadline_seconds = *seconds;
+    } else if (a == "--max-retry-wait") {
+        if (!(v = value())) return "--max-retry-wait needs a number of seconds";
+        auto seconds = whole_number(*v, 0, 86400);
+        if (!seconds) return "--max-retry-wait takes whole seconds up to 86400, got '" + *v + "'";
+        settings.options.max_retry_wait = std::chrono::seconds(*seconds);
     } else if (a == "--cache-dir") {
         if (!(v = value())) return "--cache-dir needs a directory";
         settings.cache_dir = *v;

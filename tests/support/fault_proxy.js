@@ -11,7 +11,8 @@
 //
 // Usage:
 //   node fault_proxy.js --upstream http://127.0.0.1:PORT --rules RULES.json \
-//        --port-file FILE [--log FILE]
+//        --port-file FILE [--log FILE] [--host ADDRESS]
+//   --host: the address to listen on (default 127.0.0.1; 127.0.0.2 plays another host)
 //
 // RULES.json: [{"method":"GET","path":"<regex on path, no query>","times":1,
 //               "action":{...}}, ...]
@@ -30,9 +31,14 @@
 //                                       is known, else byte 0); same length
 //   {"type":"stall_after","bytes":N}    headers + N body bytes, then silence
 //   {"type":"ignore_range"}             drop Range/If-Range before forwarding
+//   {"type":"trickle","bytes_per_second":N}
+//                                       the body at N bytes/s (in 4 slices a second)
+//   {"type":"inflate_length","extra":N} Content-Length N larger than the body; the
+//                                       whole body, then the connection is closed
 //
 // --log FILE: one JSON line per request, written when the response status is
-// sent: {"method","path","query","range","status","rule"}.
+// sent: {"method","path","query","range","status","rule","authorization"}
+// ("authorization": whether the request carried an Authorization header; never its value).
 'use strict';
 
 const http = require('http');
@@ -79,10 +85,12 @@ if (args.rules) {
   if (!Array.isArray(parsed)) die('rules file must contain a JSON array');
   rules = parsed.map((r, i) => {
     if (!r || typeof r !== 'object' || !r.action || typeof r.action.type !== 'string') die(`rule ${i}: missing action.type`);
-    const known = ['status', 'drop_after', 'corrupt', 'stall_after', 'ignore_range'];
+    const known = ['status', 'drop_after', 'corrupt', 'stall_after', 'ignore_range', 'trickle', 'inflate_length'];
     if (!known.includes(r.action.type)) die(`rule ${i}: unknown action type ${r.action.type}`);
     if (r.action.type === 'status' && !Number.isInteger(r.action.status)) die(`rule ${i}: status action needs an integer "status"`);
     if ((r.action.type === 'drop_after' || r.action.type === 'stall_after') && !(Number.isInteger(r.action.bytes) && r.action.bytes >= 0)) die(`rule ${i}: ${r.action.type} needs a non-negative integer "bytes"`);
+    if (r.action.type === 'trickle' && !(Number.isInteger(r.action.bytes_per_second) && r.action.bytes_per_second > 0)) die(`rule ${i}: trickle needs a positive integer "bytes_per_second"`);
+    if (r.action.type === 'inflate_length' && !(Number.isInteger(r.action.extra) && r.action.extra > 0)) die(`rule ${i}: inflate_length needs a positive integer "extra"`);
     let re = null;
     if (r.path !== undefined && r.path !== null) {
       try { re = new RegExp(r.path); } catch (e) { die(`rule ${i}: bad path regex: ${e.message}`); }
@@ -175,7 +183,7 @@ function handle(req, res, expectContinue) {
   const { p, query } = splitUrl(req.url);
   const rule = pickRule(req.method, p);
   const action = rule ? rule.action : null;
-  const entry = { method: req.method, path: p, query, range: req.headers.range === undefined ? null : req.headers.range, status: null, rule: rule ? rule.index : null };
+  const entry = { method: req.method, path: p, query, range: req.headers.range === undefined ? null : req.headers.range, status: null, rule: rule ? rule.index : null, authorization: req.headers.authorization !== undefined };
   let logged = false;
   const logStatus = (status) => { if (logged) return; logged = true; entry.status = status; logLine(entry); };
 
@@ -247,14 +255,69 @@ function handle(req, res, expectContinue) {
     const rh = copyHeaders(upRes.rawHeaders, new Set(['transfer-encoding']));
     const loc = findHeader(rh, 'location');
     if (loc !== undefined) {
-      const proxyOrigin = `http://${req.headers.host || `127.0.0.1:${listenPort}`}`;
+      const proxyOrigin = `http://${req.headers.host || `${args.host || '127.0.0.1'}:${listenPort}`}`;
       rh[loc] = Array.isArray(rh[loc]) ? rh[loc].map(v => rewriteLocation(v, proxyOrigin)) : rewriteLocation(rh[loc], proxyOrigin);
     }
+    const noBody = req.method === 'HEAD' || upRes.statusCode === 204 || upRes.statusCode === 304 || (upRes.statusCode >= 100 && upRes.statusCode < 200);
+    const type = action && !noBody ? action.type : null;
+
+    if (type === 'inflate_length') {
+      // Announce more than the body holds, send the whole body, then close: the client has
+      // every byte, yet the transfer looks cut short.
+      const lenKey = findHeader(rh, 'content-length');
+      const len = lenKey === undefined ? NaN : Number(rh[lenKey]);
+      if (Number.isFinite(len)) {
+        rh[lenKey] = String(len + action.extra);
+        logStatus(upRes.statusCode);
+        res.writeHead(upRes.statusCode, upRes.statusMessage, rh);
+        upRes.on('data', (chunk) => { if (!res.write(chunk)) upRes.pause(); });
+        res.on('drain', () => upRes.resume());
+        upRes.on('end', () => {
+          const sock = res.socket;
+          if (!sock) return;
+          sock.end(); // FIN after the queued body
+          setTimeout(() => sock.destroy(), 2000).unref();
+        });
+        upRes.on('error', () => res.destroy());
+        upRes.on('aborted', () => res.destroy());
+        return;
+      }
+    }
+
     logStatus(upRes.statusCode);
     res.writeHead(upRes.statusCode, upRes.statusMessage, rh);
 
-    const noBody = req.method === 'HEAD' || upRes.statusCode === 204 || upRes.statusCode === 304 || (upRes.statusCode >= 100 && upRes.statusCode < 200);
-    const type = action && !noBody ? action.type : null;
+    if (type === 'trickle') {
+      // Hold the upstream body and hand it on at the given rate.
+      const slice = Math.max(1, Math.floor(action.bytes_per_second / 4));
+      const queue = [];
+      let queued = 0;
+      let ended = false;
+      res.flushHeaders();
+      const timer = setInterval(() => {
+        let budget = slice;
+        while (budget > 0 && queue.length > 0) {
+          const head = queue[0];
+          const part = head.subarray(0, budget);
+          budget -= part.length;
+          queued -= part.length;
+          if (part.length === head.length) queue.shift(); else queue[0] = head.subarray(part.length);
+          res.write(part);
+        }
+        if (queued < 65536) upRes.resume();
+        if (ended && queue.length === 0) { clearInterval(timer); res.end(); }
+      }, 250);
+      res.on('close', () => clearInterval(timer));
+      upRes.on('data', (chunk) => {
+        queue.push(chunk);
+        queued += chunk.length;
+        if (queued >= 65536) upRes.pause();
+      });
+      upRes.on('end', () => { ended = true; });
+      upRes.on('error', () => { clearInterval(timer); res.destroy(); });
+      upRes.on('aborted', () => { clearInterval(timer); res.destroy(); });
+      return;
+    }
 
     if (type === 'drop_after' || type === 'stall_after') {
       const limit = action.bytes;
@@ -339,7 +402,7 @@ server.on('clientError', (err, sock) => {
   else sock.destroy();
 });
 
-server.listen(0, '127.0.0.1', () => {
+server.listen(0, args.host || '127.0.0.1', () => {
   listenPort = server.address().port;
   const pf = args['port-file'];
   const tmp = path.join(path.dirname(pf), `.${path.basename(pf)}.${process.pid}.tmp`);

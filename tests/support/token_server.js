@@ -13,6 +13,8 @@
 //   node token_server.js --key KEY.pem --cert CERT.pem --issuer ISSUER \
 //        --htpasswd-user USER --htpasswd-pass PASS --port-file FILE \
 //        [--tls-cert C --tls-key K] [--log FILE] [--expires-in SECONDS]
+//        [--host ADDRESS]   (listen address, default 127.0.0.1; e.g. 127.0.0.2 to
+//                            play a token service on another host)
 //
 // Endpoints:
 //   GET  /token?service=S&scope=repository:NAME:pull,push[&scope=...]
@@ -247,7 +249,7 @@ const server = args['tls-cert']
   : http.createServer(handle);
 server.keepAliveTimeout = 65000;
 
-server.listen(0, '127.0.0.1', () => {
+server.listen(0, args.host || '127.0.0.1', () => {
   const port = server.address().port;
   const pf = args['port-file'];
   const tmp = path.join(path.dirname(pf), `.${path.basename(pf)}.${process.pid}.tmp`);

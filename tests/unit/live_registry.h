@@ -3,6 +3,7 @@
 // 127.0.0.1 port of its own, with TLS (a CA the test makes with OpenSSL), htpasswd Basic auth or
 // token auth, or as a pull-through cache; helper processes (our Node fault proxy and token issuer);
 // and small images built with tar and gzip.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -59,12 +60,13 @@ inline int free_port() {
     return ntohs(addr.sin_port);
 }
 
-inline bool port_open(int port) {
+// Whether something listens on `address` (an IPv4 loopback address: 127.0.0.2 plays another host).
+inline bool port_open(int port, const std::string& address = "127.0.0.1") {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    inet_pton(AF_INET, address.c_str(), &addr.sin_addr);
     bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     close(fd);
     return ok;
@@ -135,13 +137,13 @@ struct ChildProcess {
 };
 
 // Waits for a helper to write the port it listens on.
-inline int wait_for_port_file(const fs::path& file) {
+inline int wait_for_port_file(const fs::path& file, const std::string& address = "127.0.0.1") {
     for (int i = 0; i < 200; ++i) {
         std::string text = read_file(file);
         if (!text.empty() && text.back() == '\n') text.pop_back();
         if (!text.empty()) {
             int port = std::stoi(text);
-            if (port_open(port)) return port;
+            if (port_open(port, address)) return port;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }

@@ -1,6 +1,7 @@
 // Faults between the client and a real registry, injected by our loopback proxy
 // (tests/support/fault_proxy.js): dropped connections mid-blob, 500s, 429 with Retry-After, bytes
-// that do not match their digest, a manifest that never ends, a failed upload chunk, cancellation.
+// that do not match their digest, a manifest that never ends, a failed upload chunk, cancellation,
+// a Retry-After of centuries, a blob trickling in, a Content-Length larger than the body.
 // Each ends in a retry that succeeds or a clear error, and the blob store stays clean.
 #include "live_registry.h"
 
@@ -15,16 +16,19 @@ struct FaultProxy {
     std::unique_ptr<ChildProcess> process;
     std::string host;
 
-    FaultProxy(const LiveRegistry& upstream, const json& rules) {
+    // Listening on `address` (127.0.0.2 plays another host).
+    FaultProxy(const LiveRegistry& upstream, const json& rules,
+               const std::string& address = "127.0.0.1") {
         dir = fresh_temp_dir("fault-proxy");
         std::ofstream(dir / "rules.json") << rules.dump();
         process = std::make_unique<ChildProcess>(
             std::vector<std::string>{
                 "node", std::string(ENVBUILDER_SOURCE_DIR) + "/tests/support/fault_proxy.js",
                 "--upstream", upstream.url(), "--rules", (dir / "rules.json").string(),
-                "--port-file", (dir / "port").string(), "--log", (dir / "requests.jsonl").string()},
+                "--port-file", (dir / "port").string(), "--log", (dir / "requests.jsonl").string(),
+                "--host", address},
             dir / "proxy.out");
-        host = "127.0.0.1:" + std::to_string(wait_for_port_file(dir / "port"));
+        host = address + ":" + std::to_string(wait_for_port_file(dir / "port", address));
     }
     ~FaultProxy() {
         process.reset();
@@ -68,6 +72,10 @@ struct Fixture {
         push_image(client, backend.ref("faults/app:1"), "1", source, image);
     }
     const oci::Descriptor& layer() const { return image.layers[0]; }
+    // The layer pulled into `store` holds exactly the pushed bytes.
+    void check_layer_in(const oci::BlobStore& store) const {
+        CHECK(read_file(store.path(layer().digest)) == read_file(source.path(layer().digest)));
+    }
 };
 
 }  // namespace
@@ -85,8 +93,7 @@ TEST_CASE("faults: a dropped connection resumes with Range, or restarts when ran
         registry::RegistryClient client(proxy.options());
         oci::BlobStore store(proxy.dir / "store");
         CHECK(client.pull_blob(proxy.ref("faults/app"), f.layer(), store) == proxy.host);
-        CHECK(read_file(store.path(f.layer().digest)) ==
-              read_file(f.source.path(f.layer().digest)));
+        f.check_layer_in(store);
         auto gets = proxy.requests_to("GET", blob_path);
         REQUIRE(gets.size() == 2);
         CHECK(gets[0]["range"].is_null());
@@ -102,8 +109,7 @@ TEST_CASE("faults: a dropped connection resumes with Range, or restarts when ran
         registry::RegistryClient client(proxy.options());
         oci::BlobStore store(proxy.dir / "store");
         client.pull_blob(proxy.ref("faults/app"), f.layer(), store);
-        CHECK(read_file(store.path(f.layer().digest)) ==
-              read_file(f.source.path(f.layer().digest)));
+        f.check_layer_in(store);
         auto gets = proxy.requests_to("GET", blob_path);
         REQUIRE(gets.size() == 2);
         CHECK(gets[1]["status"] == 200);
@@ -159,7 +165,7 @@ TEST_CASE(
         json::array({rule("GET", "/blobs/", {{"type", "corrupt"}}, -1),
                      rule("GET", "/manifests/", {{"type", "stall_after"}, {"bytes", 10}}, -1)}));
     registry::RegistryOptions options = proxy.options();
-    options.stall_seconds = 1;
+    options.limits.low_speed_seconds = 1;
     options.attempts = 2;
     registry::RegistryClient client(options);
     oci::BlobStore store(proxy.dir / "store");
@@ -279,5 +285,141 @@ TEST_CASE(
     CHECK(status == 0);
     CHECK(out.find("removed 1 partial download") != std::string::npos);
     CHECK(leftover_temporaries(store) == 0);
-    CHECK(read_file(store.path(f.layer().digest)) == read_file(f.source.path(f.layer().digest)));
+    f.check_layer_in(store);
+}
+
+TEST_CASE("faults: a Retry-After beyond the cap waits the cap and says so", "[registry-live]") {
+    Fixture f;
+    FaultProxy proxy(
+        f.backend,
+        json::array({rule("GET", "/blobs/",
+                          {{"type", "status"},
+                           {"status", 429},
+                           {"headers", {{"Retry-After", "99999999999"}}}}),
+                     rule("GET", "/blobs/",
+                          {{"type", "status"},
+                           {"status", 503},
+                           {"headers", {{"Retry-After", "Fri, 01 Jan 2100 00:00:00 GMT"}}}})}));
+    registry::RegistryOptions options = proxy.options();
+    options.max_retry_wait = std::chrono::seconds(1);
+    std::vector<std::string> warnings;
+    options.on_warning = [&](const std::string& w) { warnings.push_back(w); };
+    registry::RegistryClient client(options);
+    oci::BlobStore store(proxy.dir / "store");
+    auto started = std::chrono::steady_clock::now();
+    client.pull_blob(proxy.ref("faults/app"), f.image.config, store);
+    auto took = std::chrono::steady_clock::now() - started;
+    CHECK(took >= std::chrono::milliseconds(1900));
+    CHECK(took < std::chrono::seconds(10));
+    CHECK(store.has(f.image.config.digest));
+    REQUIRE(warnings.size() == 2);
+    CHECK(warnings[0].find("99999999999") != std::string::npos);
+    CHECK(warnings[0].find("cap of 1 s") != std::string::npos);
+    CHECK(warnings[1].find("Fri, 01 Jan 2100") != std::string::npos);
+    CHECK(proxy.requests_to("GET", "/blobs/").size() == 3);
+}
+
+TEST_CASE("faults: a trickling blob fails at the low-speed limit, a slow one at the deadline",
+          "[registry-live]") {
+    Fixture f;
+    const std::string blob_path = "/blobs/" + f.layer().digest.str();
+    // Pulls the layer trickling at `rate` under `limits`, once: the error, which must come within
+    // `at_most`, leaving nothing in the store.
+    auto failure = [&](int rate, const registry::TransferLimits& limits,
+                       std::chrono::seconds at_most) {
+        FaultProxy proxy(
+            f.backend, json::array({rule("GET", blob_path,
+                                         {{"type", "trickle"}, {"bytes_per_second", rate}}, -1)}));
+        registry::RegistryOptions options = proxy.options();
+        options.limits = limits;
+        options.attempts = 1;
+        registry::RegistryClient client(options);
+        oci::BlobStore store(proxy.dir / "store");
+        auto started = std::chrono::steady_clock::now();
+        std::string message;
+        try {
+            client.pull_blob(proxy.ref("faults/app"), f.layer(), store);
+            FAIL("the slow transfer must fail");
+        } catch (const registry::RegistryError& e) {
+            message = e.what();
+        }
+        CHECK(std::chrono::steady_clock::now() - started < at_most);
+        CHECK_FALSE(store.has(f.layer().digest));
+        CHECK(leftover_temporaries(store) == 0);
+        CHECK(message.find(f.layer().digest.str()) != std::string::npos);
+        return message;
+    };
+    SECTION("64 bytes/s is under a limit of 1024 bytes/s over 2 s") {
+        registry::TransferLimits limits;
+        limits.low_speed_bytes = 1024;
+        limits.low_speed_seconds = 2;
+        std::string m = failure(64, limits, std::chrono::seconds(8));
+        CHECK(m.find("less than 1024 bytes/s for 2 s") != std::string::npos);
+        CHECK(m.find("--low-speed-limit 1024/2") != std::string::npos);
+    }
+    SECTION("fast enough for the limit, too slow for a 2 s deadline") {
+        registry::TransferLimits limits;
+        limits.deadline_seconds = 2;
+        // 2 MiB at 256 KiB/s would take 8 s.
+        std::string m = failure(256 * 1024, limits, std::chrono::seconds(6));
+        CHECK(m.find("did not finish within 2 s") != std::string::npos);
+    }
+}
+
+TEST_CASE("faults: a Content-Length larger than the whole body still pulls the verified blob",
+          "[registry-live]") {
+    Fixture f;
+    const std::string blob_path = "/blobs/" + f.layer().digest.str();
+    // Every byte arrived: no Range request (answered 416), and the blob is stored.
+    FaultProxy proxy(
+        f.backend,
+        json::array({rule("GET", blob_path, {{"type", "inflate_length"}, {"extra", 100}}, -1)}));
+    registry::RegistryClient client(proxy.options());
+    oci::BlobStore store(proxy.dir / "store");
+    CHECK(client.pull_blob(proxy.ref("faults/app"), f.layer(), store) == proxy.host);
+    f.check_layer_in(store);
+    auto gets = proxy.requests_to("GET", blob_path);
+    REQUIRE(gets.size() == 1);
+    CHECK(gets[0]["range"].is_null());
+}
+
+TEST_CASE("faults: a redirect to another host never carries the registry's credentials",
+          "[registry-live]") {
+    RegistrySetup setup = RegistrySetup::plain_http();
+    setup.auth = RegistrySetup::Auth::htpasswd;
+    LiveRegistry backend(setup);
+    oci::BlobStore source(backend.dir / "source");
+    SampleImage image = sample_image(backend.dir, source, 1);
+    {
+        registry::RegistryClient client(backend.client_options());
+        push_image(client, backend.ref("faults/app:1"), "1", source, image);
+    }
+    const std::string blob_path = "/v2/faults/app/blobs/" + image.layers[0].digest.str();
+    // Another host, in front of the same registry; it logs whether credentials came along.
+    FaultProxy elsewhere(backend, json::array(), "127.0.0.2");
+    // The registry's authorized GET of the layer is redirected there (the unauthorized first try
+    // that draws the 401 challenge passes).
+    FaultProxy front(
+        backend,
+        json::array({rule("GET", blob_path,
+                          {{"type", "status"},
+                           {"status", 307},
+                           {"headers", {{"Location", "http://" + elsewhere.host + blob_path}}}},
+                          1, 1)}));
+    std::ofstream(front.dir / "config.json")
+        << json{{"auths", {{front.host, {{"username", kTestUser}, {"password", kTestPassword}}}}}}
+               .dump();
+    registry::RegistryOptions options = front.options();
+    options.credentials = registry::CredentialStore::from_file(front.dir / "config.json");
+    options.attempts = 1;
+    registry::RegistryClient client(options);
+    oci::BlobStore store(front.dir / "store");
+    CHECK_THROWS(client.pull_blob(front.ref("faults/app"), image.layers[0], store));
+    auto authorized = front.requests_to("GET", blob_path);
+    REQUIRE(authorized.size() == 2);
+    CHECK(authorized[1]["authorization"] == true);
+    CHECK(authorized[1]["status"] == 307);
+    auto redirected = elsewhere.requests_to("GET", blob_path);
+    REQUIRE_FALSE(redirected.empty());
+    for (const auto& r : redirected) CHECK(r["authorization"] == false);
 }
