@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "syntax/json_text.h"
+
 namespace envbuilder::oci {
 
 namespace fs = std::filesystem;
@@ -101,7 +103,7 @@ void ImageLayout::write_index() const {
     fs::path tmp = dir_ / ".index.json.tmp";
     {
         std::ofstream out(tmp, std::ios::trunc);
-        out << index.dump(2) << '\n';
+        out << json_text(index, 2) << '\n';
         if (!out) throw StoreError("cannot write " + tmp.string());
     }
     fs::rename(tmp, dir_ / "index.json");
