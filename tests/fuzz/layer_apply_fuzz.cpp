@@ -1,6 +1,7 @@
 // libFuzzer target: applying a layer (tar, tar+gzip or tar+zstd from the fuzzer) onto a fresh
-// root directory, unprivileged. Whatever the layer holds, nothing may appear outside the root:
-// the root sits alone in a directory of its own, and that directory is checked after each run.
+// root directory (under $TMPDIR), unprivileged. Whatever the layer holds, nothing may appear
+// outside the root: the root sits alone in a directory of its own, and that directory is checked
+// after each run.
 #include <unistd.h>
 
 #include <cstddef>
