@@ -58,7 +58,8 @@ struct MessageError {
     RequestId id;  // when it could be read, so the error can be answered
 };
 
-// Reads one message body. Never throws.
+// Reads one message body. Never throws. A body nested deeper than kMaxJsonDepth
+// (json_nesting.h) is refused with InvalidRequest before it is parsed.
 std::variant<Message, MessageError> parse_message(std::string_view body);
 
 Json to_json(const Request& r);

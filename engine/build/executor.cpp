@@ -35,6 +35,8 @@
 #include "syntax/dockerfile_parser.h"
 #include "syntax/expansion.h"
 #include "syntax/json_array.h"
+#include "syntax/json_bounded.h"
+#include "syntax/json_text.h"
 
 namespace envbuilder::build {
 
@@ -345,10 +347,13 @@ StageState Executor::from_image(const std::string& reference, const Instruction&
                 "manifest of " + (from_layout ? reference : ref.familiar()) + " " +
                     pulled.manifest.digest.str() + " from " + pulled.manifest.source);
         const oci::Manifest& m = pulled.parsed;
-        auto config = json::parse(
-            oci::read_document(store_, m.config.digest, reference + ": the image config"), nullptr,
-            false);
-        if (!config.is_object()) fail(ins, reference + ": the image config is not JSON");
+        // Capped in size as it is read, and bounded in depth: the config is copied below, and
+        // copying recurses once per level.
+        auto config = parse_json_bounded(
+            oci::read_document(store_, m.config.digest, reference + ": the image config"));
+        if (!config.is_object())
+            fail(ins, reference + ": the image config is not a JSON object (or nests deeper than " +
+                          std::to_string(kMaxForeignJsonDepth) + " levels)");
         if (config.value("architecture", "") != platform.architecture &&
             !config.value("architecture", "").empty())
             message(BuildEvent::Kind::warning, reference + " is for " + config.value("os", "") +
@@ -750,10 +755,10 @@ void Executor::run_instruction(StageState& s, const Instruction& ins) {
     std::string workdir = s.image["config"].value("WorkingDir", "");
     std::vector<std::string> env = run_environment(s);
     std::string definition =
-        "RUN " + json(argv).dump() + " env=" + json(env).dump() + " user=" + user +
+        "RUN " + exact_key_text(argv) + " env=" + exact_key_text(env) + " user=" + user +
         " workdir=" + workdir + (no_network ? " network=none" : "") +
         (security == SecurityMode::insecure ? " security=insecure" : "") + mount_definition;
-    std::string created_by = "RUN " + json(argv).dump() + " # buildkit";
+    std::string created_by = "RUN " + json_text(argv) + " # buildkit";
     if (!ins.is_exec_form()) {
         created_by = "RUN";
         for (const auto& a : argv) created_by += " " + a;
@@ -1127,10 +1132,10 @@ void Executor::copy_instruction(StageState& s, const Instruction& ins) {
         fail(ins, e.what());
     }
     std::string definition =
-        std::string(is_add ? "ADD" : "COPY") + " " + json(sources).dump() + " " + dest +
+        std::string(is_add ? "ADD" : "COPY") + " " + exact_key_text(sources) + " " + dest +
         " inputs=" + inputs + remote_key + " from=" + from_key + " chown=" + chown +
         " chmod=" + (spec.mode ? std::to_string(*spec.mode) : "") +
-        " parents=" + std::to_string(spec.parents) + " exclude=" + json(spec.excludes).dump();
+        " parents=" + std::to_string(spec.parents) + " exclude=" + exact_key_text(spec.excludes);
     std::string created_by = std::string(is_add ? "ADD" : "COPY") + " ";
     for (const auto& flag : ins.flags)
         created_by += "--" + flag.name + (flag.value ? "=" + *flag.value : "") + " ";
@@ -1377,7 +1382,7 @@ void Executor::apply(StageState& s, const Instruction& ins, bool trigger) {
                 for (const auto& w : *ins.json) volumes.push_back(expand(s, w.text, ins));
             else
                 volumes = words();
-            std::string created_by = "VOLUME " + json(volumes).dump();
+            std::string created_by = "VOLUME " + json_text(volumes);
             for (const auto& v : volumes) {
                 if (v.empty()) fail(ins, "a volume needs a path");
                 config["Volumes"][v] = json::object();
@@ -1395,7 +1400,7 @@ void Executor::apply(StageState& s, const Instruction& ins, bool trigger) {
                 s.cmd_set = true;
             else if (!s.cmd_set)
                 config["Cmd"] = nullptr;  // an inherited CMD does not survive a new ENTRYPOINT
-            std::string created_by = std::string(cmd ? "CMD " : "ENTRYPOINT ") + json(argv).dump();
+            std::string created_by = std::string(cmd ? "CMD " : "ENTRYPOINT ") + json_text(argv);
             s.cache_key = step_key(s.cache_key, created_by);
             history(s, created_by, true);
             return;
@@ -1406,7 +1411,7 @@ void Executor::apply(StageState& s, const Instruction& ins, bool trigger) {
             std::vector<std::string> shell;
             for (const auto& w : *ins.json) shell.push_back(w.text);
             config["Shell"] = shell;
-            std::string created_by = "SHELL " + json(shell).dump();
+            std::string created_by = "SHELL " + json_text(shell);
             s.cache_key = step_key(s.cache_key, created_by);
             history(s, created_by, true);
             return;
@@ -1484,7 +1489,7 @@ void Executor::apply(StageState& s, const Instruction& ins, bool trigger) {
                 }
             }
             config["Healthcheck"] = check;
-            std::string created_by = "HEALTHCHECK " + check.dump();
+            std::string created_by = "HEALTHCHECK " + json_text(check);
             s.cache_key = step_key(s.cache_key, created_by);
             history(s, created_by, true);
             return;
@@ -1620,19 +1625,18 @@ void Executor::run_stage(size_t index) {
 
 BuiltImage Executor::assemble(StageState& s) {
     s.image["created"] = rfc3339(created_);
-    std::string config = s.image.dump();
+    // Labels, environment and history may hold any bytes; JSON gets U+FFFD for invalid ones.
+    std::string config = json_text(s.image);
     oci::Digest config_digest = store_.put_bytes(config);
     BuiltImage built;
     built.config = {oci::kMediaTypeImageConfig, config_digest, config.size(), {}, std::nullopt};
     built.layers = s.layers;
     json layers = json::array();
     for (const auto& l : s.layers) layers.push_back(oci::to_json(l));
-    built.manifest = json{
-        {"schemaVersion", 2},
-        {"mediaType", oci::kMediaTypeImageManifest},
-        {"config", oci::to_json(built.config)},
-        {"layers",
-         layers}}.dump();
+    built.manifest = json_text(json{{"schemaVersion", 2},
+                                    {"mediaType", oci::kMediaTypeImageManifest},
+                                    {"config", oci::to_json(built.config)},
+                                    {"layers", layers}});
     built.manifest_descriptor = {oci::kMediaTypeImageManifest,
                                  store_.put_bytes(built.manifest),
                                  built.manifest.size(),

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "syntax/json_text.h"
+
 namespace envbuilder::build {
 
 namespace fs = std::filesystem;
@@ -50,7 +52,7 @@ void StepCache::store(const std::string& key, const CachedStep& step) const {
     fs::path temp = dir_ / (key + ".json.tmp-" + std::to_string(::getpid()));
     {
         std::ofstream out(temp);
-        out << j.dump();
+        out << json_text(j);
         if (!out) return;  // a cache that cannot be written only costs a rebuild later
     }
     fs::rename(temp, dir_ / (key + ".json"), ec);

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "syntax/json_text.h"
+
 namespace envbuilder::oci {
 
 namespace fs = std::filesystem;
@@ -70,7 +72,7 @@ void write_docker_archive(const fs::path& path, const Descriptor& config,
             add_blob(out.get(), name, layer, store);
             manifest["Layers"].push_back(name);
         }
-        std::string text = nlohmann::json::array({manifest}).dump();
+        std::string text = json_text(nlohmann::json::array({manifest}));
         add_entry(out.get(), "manifest.json", text.size(),
                   [&](const auto& write) { write(text.data(), text.size()); });
         if (archive_write_close(out.get()) != ARCHIVE_OK)

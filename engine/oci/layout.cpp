@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "oci/document_limits.h"
+#include "syntax/json_text.h"
 
 namespace envbuilder::oci {
 
@@ -99,7 +100,7 @@ void ImageLayout::write_index() const {
     fs::path tmp = dir_ / ".index.json.tmp";
     {
         std::ofstream out(tmp, std::ios::trunc);
-        out << index.dump(2) << '\n';
+        out << json_text(index, 2) << '\n';
         if (!out) throw StoreError("cannot write " + tmp.string());
     }
     fs::rename(tmp, dir_ / "index.json");

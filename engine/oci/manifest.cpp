@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "syntax/json_bounded.h"
+
 namespace envbuilder::oci {
 
 using nlohmann::json;
@@ -97,8 +99,10 @@ ManifestError error(std::string message) { return ManifestError{std::move(messag
 }  // namespace
 
 ManifestDocument parse_manifest_document(std::string_view body, std::string_view content_type) {
-    json j = json::parse(body.begin(), body.end(), nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return error("the manifest is not a JSON object");
+    json j = parse_json_bounded(body);
+    if (j.is_discarded() || !j.is_object())
+        return error("the manifest is not a JSON object (or nests deeper than " +
+                     std::to_string(kMaxForeignJsonDepth) + " levels)");
     std::string media_type = j.value("mediaType", std::string(content_type));
     if (auto semicolon = media_type.find(';'); semicolon != std::string::npos) media_type.resize(semicolon);
     int schema = j.value("schemaVersion", 0);

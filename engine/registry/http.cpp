@@ -1,5 +1,7 @@
 #include "registry/http.h"
 
+#include <sys/socket.h>
+
 #include <curl/curl.h>
 
 #include <chrono>
@@ -110,6 +112,12 @@ size_t on_read(char* buffer, size_t size, size_t count, void* user) {
     return t->request->body_source(buffer, size * count);
 }
 
+// Sockets are made close-on-exec, so that no process the builder starts (a RUN step, git, a
+// credential helper) inherits a live registry connection.
+curl_socket_t open_cloexec_socket(void*, curlsocktype, curl_sockaddr* address) {
+    return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
 }  // namespace
 
 HttpResponse perform(const HttpRequest& request, const TlsOptions& tls, const BodySink& sink) {
@@ -121,6 +129,7 @@ HttpResponse perform(const HttpRequest& request, const TlsOptions& tls, const Bo
     curl_slist* headers = nullptr;
     for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
     curl_easy_setopt(curl, CURLOPT_SHARE, share);
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, open_cloexec_socket);
     // Large buffers: a layer moves in far fewer reads, writes and callbacks than with 16 KiB.
     curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, 512L * 1024);
     curl_easy_setopt(curl, CURLOPT_UPLOAD_BUFFERSIZE, 2L * 1024 * 1024);

@@ -20,6 +20,7 @@
 #include "devcontainer/devcontainer.h"
 #include "oci/docker_archive.h"
 #include "registry/image_pull.h"
+#include "syntax/json_text.h"
 
 namespace envbuilder::cli {
 
@@ -349,7 +350,7 @@ std::function<void(const build::BuildEvent&)> json_event_printer(std::ostream& o
             default:
                 j["text"] = e.text;
         }
-        out << j.dump() << std::endl;
+        out << json_text(j) << std::endl;
     };
 }
 
@@ -640,10 +641,8 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
         }
         human << "image " << digest.str() << '\n';
         if (cmd.json_progress)
-            json_out << nlohmann::json{{"type", "result"},
-                                       {"digest", digest.str()},
-                                       {"pushed", pushed_refs}}
-                            .dump()
+            json_out << json_text(nlohmann::json{
+                            {"type", "result"}, {"digest", digest.str()}, {"pushed", pushed_refs}})
                      << std::endl;
         return 0;
     } catch (const build::BuildError& e) {
@@ -655,13 +654,13 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
                 j["range"] = range_json(*e.range);
                 j["file"] = failed_file.string();
             }
-            json_out << j.dump() << std::endl;
+            json_out << json_text(j) << std::endl;
         }
         return 1;
     } catch (const std::exception& e) {
         err << "envbuilder build: " << e.what() << '\n';
         if (cmd.json_progress)
-            json_out << nlohmann::json{{"type", "error"}, {"message", e.what()}}.dump()
+            json_out << json_text(nlohmann::json{{"type", "error"}, {"message", e.what()}})
                      << std::endl;
         return 1;
     }

@@ -7,6 +7,7 @@
 
 #include "analysis/code_catalog.h"
 #include "analysis/rules/rule.h"
+#include "syntax/json_text.h"
 #include "version.h"
 
 namespace envbuilder::cli {
@@ -87,7 +88,7 @@ void write_json(const std::vector<LintedFile>& files, std::ostream& out) {
             all.push_back(std::move(item));
         }
     }
-    out << all.dump(2) << '\n';
+    out << json_text(all, 2) << '\n';
 }
 
 void write_sarif(const std::vector<LintedFile>& files, std::ostream& out) {
@@ -141,7 +142,7 @@ void write_sarif(const std::vector<LintedFile>& files, std::ostream& out) {
                                    {"rules", rules}}}}},
                                {"columnKind", "utf16CodeUnits"},
                                {"results", results}}})}};
-    out << sarif.dump(2) << '\n';
+    out << json_text(sarif, 2) << '\n';
 }
 
 }  // namespace envbuilder::cli

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "lsp/params.h"
 #include "lsp/uri.h"
 #include "syntax/dockerfile_parser.h"
 
@@ -70,15 +71,12 @@ Document& DocumentStore::change(const std::string& uri, int version, const proto
             continue;
         }
         const auto& range = change.at("range");
-        auto read = [&](const protocol::Json& p) {
-            long line = p.at("line").get<long>(), character = p.at("character").get<long>();
-            if (line < 0 || character < 0)
-                throw std::invalid_argument("negative position in a change");
-            return doc.text.decode(
-                Position{static_cast<uint32_t>(line), static_cast<uint32_t>(character)}, encoding);
+        auto read = [&](const char* key, const char* where) {
+            return doc.text.decode(read_position(range.value(key, protocol::Json()), where),
+                                   encoding);
         };
-        size_t start = doc.text.offset_at(read(range.at("start")));
-        size_t end = doc.text.offset_at(read(range.at("end")));
+        size_t start = doc.text.offset_at(read("start", "contentChanges[].range.start"));
+        size_t end = doc.text.offset_at(read("end", "contentChanges[].range.end"));
         if (end < start) std::swap(start, end);
         std::string text = doc.text.text();
         text.replace(start, end - start, replacement);

@@ -71,6 +71,9 @@ protocol::SymbolKind symbol_kind(language::SymbolKind k) {
 
 }  // namespace
 
+// The widest indentation a formatting request may ask for.
+constexpr int64_t kMaxTabSize = 64;
+
 protocol::LspRange LanguageServer::lsp_range(const Document& doc, Range range) const {
     Range r = doc.text.encode(range, encoding_);
     return {{r.start.line, r.start.character}, {r.end.line, r.end.character}};
@@ -84,8 +87,9 @@ const Document& LanguageServer::document_for(const Json& params) {
 }
 
 Position LanguageServer::position_in(const Document& doc, const Json& params) const {
-    auto p = protocol::position_from_json(params.at("position"));
-    return doc.text.decode(Position{p.line, p.character}, encoding_);
+    if (!params.is_object() || !params.contains("position"))
+        throw RpcError{protocol::ErrorCode::InvalidParams, "position is missing"};
+    return doc.text.decode(read_position(params["position"], "position"), encoding_);
 }
 
 Json LanguageServer::hover(const Json& params) {
@@ -177,9 +181,13 @@ Json LanguageServer::formatting(const Json& params) {
     const Document& doc = document_for(params);
     if (doc.kind != DocumentKind::Dockerfile) return Json::array();
     language::FormattingOptions options;
-    const Json& o = params.at("options");
-    options.tab_size = o.value("tabSize", 4u);
-    options.insert_spaces = o.value("insertSpaces", true);
+    // FormattingOptions: tabSize and insertSpaces are required by LSP but tolerated missing; the
+    // indentation unit is tabSize spaces, so it is kept to what an editor can mean.
+    const Json options_json = params.value("options", Json::object());
+    options.tab_size = static_cast<uint32_t>(
+        read_integer_or(options_json, "tabSize", "options.tabSize", 1, kMaxTabSize, 4));
+    options.insert_spaces =
+        read_bool_or(options_json, "insertSpaces", "options.insertSpaces", true);
     Json out = Json::array();
     for (const auto& e : language::format(doc.dockerfile(), options))
         out.push_back(

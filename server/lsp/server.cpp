@@ -11,6 +11,7 @@
 #include "devcontainer/devcontainer.h"
 #include "lsp/uri.h"
 #include "syntax/dockerfile_parser.h"
+#include "syntax/json_text.h"
 #include "version.h"
 
 namespace envbuilder::lsp {
@@ -21,7 +22,7 @@ using protocol::Json;
 namespace {
 
 std::string id_key(const protocol::RequestId& id) {
-    return id.dump();
+    return json_text(id);
 }
 
 std::optional<Severity> parse_severity(const std::string& s) {
@@ -91,7 +92,14 @@ void LanguageServer::on_end(bool mid_message) {
 void LanguageServer::on_bodies(std::vector<std::string> bodies) {
     std::vector<std::variant<protocol::Message, protocol::MessageError>> batch;
     batch.reserve(bodies.size());
-    for (const auto& body : bodies) batch.push_back(protocol::parse_message(body));
+    for (const auto& body : bodies) {
+        // LSP bodies are UTF-8, but a client that sends a Latin-1 file as it is must not lose the
+        // whole message (nlohmann refuses ill-formed UTF-8): its stray bytes become U+FFFD.
+        if (is_valid_utf8(body))
+            batch.push_back(protocol::parse_message(body));
+        else
+            batch.push_back(protocol::parse_message(replace_invalid_utf8(body)));
+    }
     // Requests are answered in order, so only a request waiting in this same batch can still be
     // cancelled; cancellations of requests already answered are ignored.
     std::set<std::string> waiting;
@@ -415,10 +423,11 @@ Json LanguageServer::to_lsp(const Document& doc, Range range) const {
 }
 
 Range LanguageServer::from_lsp(const Document& doc, const Json& range) const {
-    auto read = [](const Json& p) {
-        return Position{p.at("line").get<uint32_t>(), p.at("character").get<uint32_t>()};
-    };
-    return doc.text.decode(Range{read(range.at("start")), read(range.at("end"))}, encoding_);
+    if (!range.is_object())
+        throw RpcError{ErrorCode::InvalidParams, "range must be an object {start, end}"};
+    return doc.text.decode(Range{read_position(range.value("start", Json()), "range.start"),
+                                 read_position(range.value("end", Json()), "range.end")},
+                           encoding_);
 }
 
 void LanguageServer::publish(const Document& doc, const std::vector<Diagnostic>& diagnostics) {

@@ -14,17 +14,12 @@
 #include "language/dockerfile_features.h"
 #include "lsp/build_process.h"
 #include "lsp/documents.h"
+#include "lsp/params.h"
 #include "lsp/transport.h"
 #include "protocol/jsonrpc.h"
 #include "protocol/lsp_types.h"
 
 namespace envbuilder::lsp {
-
-// A handler's way of answering with a JSON-RPC error.
-struct RpcError {
-    protocol::ErrorCode code;
-    std::string message;
-};
 
 struct Settings {
     std::set<std::string> disabled_rules;

@@ -9,6 +9,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "syntax/json_text.h"
+
 namespace envbuilder::lsp {
 
 StdioTransport::StdioTransport(boost::asio::io_context& io, int in_fd, int out_fd)
@@ -68,8 +70,8 @@ void StdioTransport::consume(std::string chunk) {
 
 bool StdioTransport::send(const protocol::Json& message) {
     if (broken_) return false;
-    std::string framed =
-        protocol::frame(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    // Document text and build output may hold bytes that are not UTF-8; they go out as U+FFFD.
+    std::string framed = protocol::frame(json_text(message));
     size_t written = 0;
     while (written < framed.size()) {
         ssize_t n = ::write(out_fd_, framed.data() + written, framed.size() - written);

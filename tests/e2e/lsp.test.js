@@ -238,6 +238,41 @@ test('bad input: malformed header, non-JSON body, wrong param types, unknown met
   assert.strictEqual(await s.exited, 0);
 });
 
+test('framing: after each bad header the server resynchronises and answers the next request', async () => {
+  const s = rawSession();
+  s.child.stdin.write(s.frame({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { capabilities: {} } }));
+  await s.waitFor((m) => m.id === 1);
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 99, method: 'shutdown' });
+  const garbage = [
+    `Content-Length: -5\r\n\r\n${body}`,
+    `Content-Length: 1e3\r\n\r\n${body}`,
+    `Content-Length: 2147483648\r\n\r\n${body}`,
+    `Content-Length: 100000000000000000\r\n\r\n${body}`,
+    `Content-Length: 10\r\n\r\n${body}`,  // smaller than the body
+    'complete garbage {[\u0000\r\n\r\n',
+  ];
+  let id = 10;
+  for (const bad of garbage) {
+    const errorsBefore = s.messages.filter((m) => m.id === null && m.error).length;
+    s.child.stdin.write(bad);
+    s.child.stdin.write(s.frame({ jsonrpc: '2.0', id: ++id, method: 'textDocument/documentSymbol', params: { textDocument: { uri: 'file:///nowhere/Dockerfile' } } }));
+    const answer = await s.waitFor((m) => m.id === id);
+    assert.strictEqual(answer.error.code, -32602, `after ${JSON.stringify(bad.slice(0, 30))}: ${JSON.stringify(answer)}`);
+    assert.match(answer.error.message, /not open/);
+    // The bad header itself was answered with a ParseError (null id).
+    assert.ok(s.messages.filter((m) => m.id === null && m.error && m.error.code === -32700).length > errorsBefore);
+  }
+  assert.ok(!s.messages.some((m) => m.id === 99), 'no body of a bad header was taken for a request');
+  // Nesting beyond the limit: answered with an error, and the server goes on.
+  s.child.stdin.write(s.frame(`{"jsonrpc":"2.0","id":50,"method":"textDocument/hover","params":${'['.repeat(70000)}${']'.repeat(70000)}}`));
+  s.child.stdin.write(s.frame(`{"jsonrpc":"2.0","id":51,"method":"textDocument/hover","params":${'{"a":'.repeat(1000000)}1${'}'.repeat(1000000)}}`));
+  s.child.stdin.write(s.frame({ jsonrpc: '2.0', id: 52, method: 'shutdown' }));
+  await s.waitFor((m) => m.id === 52);
+  assert.ok(s.messages.filter((m) => m.id === null && m.error && m.error.code === -32600).length >= 2);
+  s.child.stdin.write(s.frame({ jsonrpc: '2.0', method: 'exit' }));
+  assert.strictEqual(await s.exited, 0);
+});
+
 test('cancellation: a request cancelled before it runs answers RequestCancelled', async () => {
   const s = rawSession();
   s.child.stdin.write(s.frame({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { capabilities: {} } }));

@@ -879,3 +879,62 @@ TEST_CASE(
     daemon.stop();
     fs::remove_all(ws);
 }
+
+TEST_CASE("build: Latin-1 bytes in the Dockerfile and in RUN output, plain and --progress json",
+          "[build-live][utf8]") {
+    if (geteuid() != 0) {
+        WARN("skipped: RUN needs root here");
+        return;
+    }
+    fs::path ws = fresh_temp_dir("latin1");
+    // 0xE9 in a comment, a LABEL value and a RUN argument; the RUN also prints Latin-1.
+    write(ws / "Dockerfile", "FROM oci:" + busybox_layout().string() +
+                                 ":latest\n# caf\xe9\nLABEL note=\"caf\xe9\"\n"
+                                 "RUN printf '\\351t\\351\\n' && printf 'caf\xe9' > /raw\n");
+    for (const std::string progress : {"plain", "json"}) {
+        INFO("--progress " << progress);
+        fs::remove_all(ws / "out");
+        int status;
+        const std::string stdout_file = (ws / ("stdout-" + progress)).string();
+        std::string err = run(std::string(kBinary) + " build --workspace " + ws.string() +
+                                  " --no-push --no-cache --progress " + progress +
+                                  " --oci-layout " + (ws / "out").string() + " --cache-dir " +
+                                  (ws / "cache").string() + " 2>&1 >" + stdout_file,
+                              &status);
+        INFO(err << read_file(stdout_file));
+        REQUIRE(status == 0);
+        if (progress == "json") {
+            // Every event is JSON (json::parse refuses ill-formed UTF-8); the output comes as
+            // U+FFFD.
+            bool printed = false;
+            for (const json& event : read_json_lines(stdout_file))
+                if (event["type"] == "output" &&
+                    event["text"].get<std::string>().find("\xEF\xBF\xBDt\xEF\xBF\xBD") !=
+                        std::string::npos)
+                    printed = true;
+            CHECK(printed);
+        }
+        // JSON image config: U+FFFD; the file the RUN wrote: the raw byte.
+        CHECK(layout_config(ws / "out")["config"]["Labels"]["note"] == "caf\xEF\xBF\xBD");
+        std::string raw = in_unpacked(ws / "out", ws / ("bundle-" + progress), "cat raw", &status);
+        CHECK(status == 0);
+        CHECK(raw == "caf\xe9");
+    }
+    // Two RUNs differing only in a Latin-1 byte (the same JSON, U+FFFD) must not share a cache
+    // entry: the second build must not take the first one's layer.
+    for (const char* byte : {"\xe9", "\xe8"}) {
+        write(ws / "Dockerfile", "FROM oci:" + busybox_layout().string() +
+                                     ":latest\nRUN printf 'caf" + byte + "' > /raw\n");
+        int status;
+        fs::remove_all(ws / "out");
+        std::string out = run(std::string(kBinary) + " build --workspace " + ws.string() +
+                                  " --no-push --oci-layout " + (ws / "out").string() +
+                                  " --cache-dir " + (ws / "cache").string(),
+                              &status);
+        INFO(out);
+        REQUIRE(status == 0);
+        CHECK(in_unpacked(ws / "out", ws / ("bundle-cache-" + std::to_string(byte[0] & 0xff)),
+                          "cat raw", &status) == std::string("caf") + byte);
+    }
+    fs::remove_all(ws);
+}

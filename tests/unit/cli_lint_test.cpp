@@ -89,6 +89,23 @@ TEST_CASE("lint sarif output has the fields code scanning requires", "[cli]") {
     fs::remove_all(dir);
 }
 
+TEST_CASE("lint json and sarif of a Latin-1 Dockerfile: valid UTF-8, 0xE9 as U+FFFD",
+          "[cli][utf8]") {
+    auto dir = temp_dir();
+    // Latin-1 in a comment, a stage name quoted by StageNameCasing, an unknown instruction.
+    std::ofstream(dir / "Dockerfile", std::ios::binary)
+        << "# caf\xe9\nFROM alpine AS Caf\xe9\nRUNN caf\xe9\n";
+    for (const char* format : {"json", "sarif"}) {
+        INFO(format);
+        auto r = run(std::string("lint --format ") + format + " " + (dir / "Dockerfile").string());
+        CHECK(r.status == 1);  // RUNN is an error; before, the process aborted on type_error.316
+        nlohmann::json j = nlohmann::json::parse(r.out);  // refuses ill-formed UTF-8
+        CHECK(r.out.find("\xEF\xBF\xBD") != std::string::npos);
+        CHECK(!j.empty());
+    }
+    fs::remove_all(dir);
+}
+
 TEST_CASE("lint a workspace directory follows devcontainer.json to its Dockerfile", "[cli]") {
     auto dir = temp_dir();
     fs::create_directories(dir / ".devcontainer");

@@ -1,58 +1,14 @@
 // Dispatch of the language server, without a process: messages go in through on_bodies, and what
 // the server writes is read back from a pipe.
 #include <catch2/catch.hpp>
-#include <fcntl.h>
-#include <unistd.h>
 
-#include <boost/asio/io_context.hpp>
-
-#include "lsp/server.h"
-#include "protocol/framing.h"
+#include "lsp_harness.h"
 
 using namespace envbuilder;
+using lsp_test::Harness;
+using lsp_test::notification;
+using lsp_test::request;
 using protocol::Json;
-
-namespace {
-struct Harness {
-    int in[2], out[2];
-    boost::asio::io_context io;
-    std::unique_ptr<lsp::StdioTransport> transport;
-    std::unique_ptr<lsp::LanguageServer> server;
-    protocol::MessageReader reader;
-
-    Harness() {
-        REQUIRE(pipe(in) == 0);
-        REQUIRE(pipe(out) == 0);
-        fcntl(out[0], F_SETFL, O_NONBLOCK);
-        transport = std::make_unique<lsp::StdioTransport>(io, in[0], out[1]);
-        server = std::make_unique<lsp::LanguageServer>(io, *transport);
-    }
-    ~Harness() {
-        for (int fd : {in[0], in[1], out[0], out[1]}) close(fd);
-    }
-    // Sends a batch as if it came in one read, runs what it queued, returns what came out.
-    std::vector<Json> send(std::vector<Json> messages) {
-        std::vector<std::string> bodies;
-        for (auto& m : messages) bodies.push_back(m.dump());
-        server->on_bodies(std::move(bodies));
-        io.restart();
-        io.poll();
-        char buf[65536];
-        ssize_t n;
-        while ((n = read(out[0], buf, sizeof buf)) > 0) reader.feed(std::string_view(buf, static_cast<size_t>(n)));
-        std::vector<Json> got;
-        while (auto e = reader.next()) got.push_back(Json::parse(e->body));
-        return got;
-    }
-};
-
-Json request(int id, const std::string& method, Json params = Json::object()) {
-    return {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}};
-}
-Json notification(const std::string& method, Json params = Json::object()) {
-    return {{"jsonrpc", "2.0"}, {"method", method}, {"params", params}};
-}
-}  // namespace
 
 TEST_CASE("dispatch: lifecycle errors and method routing", "[lsp]") {
     Harness h;
@@ -85,12 +41,18 @@ TEST_CASE("dispatch: edits in one batch are analysed once, at the newest version
     Harness h;
     h.send({request(1, "initialize", {{"capabilities", Json::object()}})});
     const std::string uri = "file:///tmp/dispatch/Dockerfile";
-    std::vector<Json> batch{notification("textDocument/didOpen",
-                                         {{"textDocument", {{"uri", uri}, {"languageId", "dockerfile"}, {"version", 1}, {"text", "FROM a\nRUNN x\n"}}}})};
+    std::vector<Json> batch{
+        notification("textDocument/didOpen", {{"textDocument",
+                                               {{"uri", uri},
+                                                {"languageId", "dockerfile"},
+                                                {"version", 1},
+                                                {"text", "FROM a\nRUNN x\n"}}}})};
     for (int v = 2; v <= 5; ++v)
-        batch.push_back(notification("textDocument/didChange",
-                                     {{"textDocument", {{"uri", uri}, {"version", v}}},
-                                      {"contentChanges", Json::array({{{"text", v == 5 ? "FROM a\n" : "FROM a\nRUNN x\n"}}})}}));
+        batch.push_back(
+            notification("textDocument/didChange",
+                         {{"textDocument", {{"uri", uri}, {"version", v}}},
+                          {"contentChanges",
+                           Json::array({{{"text", v == 5 ? "FROM a\n" : "FROM a\nRUNN x\n"}}})}}));
     auto out = h.send(batch);
     REQUIRE(out.size() == 1);
     CHECK(out[0]["method"] == "textDocument/publishDiagnostics");
