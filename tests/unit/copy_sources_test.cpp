@@ -8,6 +8,7 @@
 #include <random>
 
 #include "image_fixtures.h"
+#include "skip.h"
 
 using namespace envbuilder;
 using namespace envbuilder::testing::images;
@@ -62,7 +63,7 @@ void expect_refused(const fs::path& context, const fs::path& cache, const Canary
 }  // namespace
 
 TEST_CASE("copy sources: links in the context never reach the host", "[copy-sources]") {
-    if (skip_without_root()) return;
+    SKIP_UNLESS_ROOT();
     Canary canary;
     ScratchDir work("copy-context");
     const fs::path context = work / "context", cache = work / "cache";
@@ -85,7 +86,7 @@ TEST_CASE("copy sources: links in the context never reach the host", "[copy-sour
 
 TEST_CASE("copy sources: links that stay inside the context are followed within it",
           "[copy-sources]") {
-    if (skip_without_root()) return;
+    SKIP_UNLESS_ROOT();
     Canary canary;
     ScratchDir work("copy-inside");
     const fs::path context = work / "context", cache = work / "cache";
@@ -112,7 +113,7 @@ TEST_CASE("copy sources: links that stay inside the context are followed within 
 
 TEST_CASE("copy sources: COPY --from resolves links inside the stage's own root",
           "[copy-sources]") {
-    if (skip_without_root()) return;
+    SKIP_UNLESS_ROOT();
     Canary canary;
     ScratchDir work("copy-stage");
     const fs::path context = work / "context", cache = work / "cache";
@@ -141,7 +142,7 @@ TEST_CASE("copy sources: COPY --from resolves links inside the stage's own root"
 }
 
 TEST_CASE("copy sources: COPY --from an image resolves links inside the image", "[copy-sources]") {
-    if (skip_without_root()) return;
+    SKIP_UNLESS_ROOT();
     Canary canary;
     ScratchDir work("copy-image");
     const fs::path context = work / "context", cache = work / "cache";
