@@ -111,10 +111,10 @@ fs::path follow_top_level(const CopySpec& spec, const Match& m, const std::strin
     if (::lstat(target.c_str(), &st) != 0) {
         std::error_code ec;
         throw CopyError("COPY source '" + source + "' is a symbolic link to '" +
-                        fs::read_symlink(m.host, ec).string() + "', which is not in " +
+                        fs::read_symlink(m.host, ec).string() + "', which is outside " +
                         source_kind(spec) +
                         " (links are followed inside it, as if it were the root of the "
-                        "filesystem; nothing outside it is read)");
+                        "filesystem, and there is no such file there; nothing outside it is read)");
     }
     return target;
 }

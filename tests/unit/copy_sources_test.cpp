@@ -8,6 +8,7 @@
 #include <random>
 
 #include "image_fixtures.h"
+#include "skip.h"
 
 using namespace envbuilder;
 using namespace envbuilder::testing::images;
@@ -62,7 +63,7 @@ void expect_refused(const fs::path& context, const fs::path& cache, const Canary
 }  // namespace
 
 TEST_CASE("copy sources: links in the context never reach the host", "[copy-sources]") {
-    if (skip_without_root()) return;
+    SKIP_UNLESS_ROOT();
     Canary canary;
     ScratchDir work("copy-context");
     const fs::path context = work / "context", cache = work / "cache";
@@ -72,7 +73,7 @@ TEST_CASE("copy sources: links in the context never reach the host", "[copy-sour
     expect_refused(context, cache, canary, "FROM scratch\nCOPY etclnk/hostname /x\n", "not found");
     expect_refused(context, cache, canary, "FROM scratch\nCOPY uplnk/secret /x\n", "not found");
     expect_refused(context, cache, canary, "FROM scratch\nCOPY hostlnk /x\n",
-                   "which is not in the build context");
+                   "which is outside the build context");
     // Globs through a link to a host directory find nothing there.
     expect_refused(context, cache, canary, "FROM scratch\nCOPY lnk/* /out/\n", "matches no file");
     expect_refused(context, cache, canary, "FROM scratch\nCOPY l*/secret /out/\n", "not found");
@@ -80,12 +81,12 @@ TEST_CASE("copy sources: links in the context never reach the host", "[copy-sour
                    "matches no file");
     // ADD of a link to a host file is no different.
     expect_refused(context, cache, canary, "FROM scratch\nADD hostlnk /x\n",
-                   "which is not in the build context");
+                   "which is outside the build context");
 }
 
 TEST_CASE("copy sources: links that stay inside the context are followed within it",
           "[copy-sources]") {
-    if (skip_without_root()) return;
+    SKIP_UNLESS_ROOT();
     Canary canary;
     ScratchDir work("copy-inside");
     const fs::path context = work / "context", cache = work / "cache";
@@ -112,7 +113,7 @@ TEST_CASE("copy sources: links that stay inside the context are followed within 
 
 TEST_CASE("copy sources: COPY --from resolves links inside the stage's own root",
           "[copy-sources]") {
-    if (skip_without_root()) return;
+    SKIP_UNLESS_ROOT();
     Canary canary;
     ScratchDir work("copy-stage");
     const fs::path context = work / "context", cache = work / "cache";
@@ -125,7 +126,7 @@ TEST_CASE("copy sources: COPY --from resolves links inside the stage's own root"
         expect_refused(context, cache, canary, stage + "COPY --from=stage /lnk/* /out/\n",
                        "matches no file", snapshotter);
         expect_refused(context, cache, canary, stage + "COPY --from=stage /toplnk /x\n",
-                       "which is not in the source stage", snapshotter);
+                       "which is outside the source stage", snapshotter);
 
         // `etclnk -> /etc` in the stage is the stage's /etc, plainly and through a glob.
         BuildOutcome outcome = build_in_process(
@@ -141,7 +142,7 @@ TEST_CASE("copy sources: COPY --from resolves links inside the stage's own root"
 }
 
 TEST_CASE("copy sources: COPY --from an image resolves links inside the image", "[copy-sources]") {
-    if (skip_without_root()) return;
+    SKIP_UNLESS_ROOT();
     Canary canary;
     ScratchDir work("copy-image");
     const fs::path context = work / "context", cache = work / "cache";
@@ -158,7 +159,7 @@ TEST_CASE("copy sources: COPY --from an image resolves links inside the image", 
     expect_refused(context, cache, canary, "FROM scratch\nCOPY --from=" + image + " /lnk/* /o/\n",
                    "matches no file");
     expect_refused(context, cache, canary, "FROM scratch\nCOPY --from=" + image + " /toplnk /x\n",
-                   "not in the source stage");
+                   "outside the source stage");
     BuildOutcome outcome = build_in_process(
         context, "FROM scratch\nCOPY --from=" + image + " /etclnk/hostname /a\n", cache);
     INFO(outcome.error);

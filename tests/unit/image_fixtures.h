@@ -169,14 +169,6 @@ inline void write_layout(const fs::path& dir, const std::vector<LayoutLayer>& la
     layout.add_manifest(d);
 }
 
-// True (with a warning that the test is skipped) when this process cannot build: builds mount
-// and change owners, which needs root here.
-inline bool skip_without_root() {
-    if (::geteuid() == 0) return false;
-    WARN("skipped: builds need root here");
-    return true;
-}
-
 struct BuildOutcome {
     std::optional<build::BuiltImage> image;
     std::string error;  // the BuildError's message when the build failed

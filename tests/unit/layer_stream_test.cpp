@@ -6,6 +6,7 @@
 
 #include "image_fixtures.h"
 #include "layers/apply.h"
+#include "skip.h"
 
 using namespace envbuilder;
 using namespace envbuilder::testing::images;
@@ -45,7 +46,7 @@ TEST_CASE("layer stream: apply_layer computes the diff_id and refuses another", 
 
 TEST_CASE("layer stream: a base image whose config lies about its layers is refused",
           "[layer-stream]") {
-    if (skip_without_root()) return;
+    SKIP_UNLESS_ROOT();
     ScratchDir dir("diff-ids");
     write_layer(dir / "one.tar.gz", {file_entry("one", "1\n")});
     write_layer(dir / "two.tar.gz", {file_entry("two", "2\n")});

@@ -11,6 +11,7 @@
 #include "image_fixtures.h"
 #include "layers/apply.h"
 #include "layers/unpack_limits.h"
+#include "skip.h"
 
 using namespace envbuilder;
 using namespace envbuilder::testing::images;
@@ -126,7 +127,7 @@ TEST_CASE("unpack limits: the build's total counts every layer", "[unpack-limits
 
 TEST_CASE("unpack limits: a bomb in a base image fails the build and leaves no tree behind",
           "[unpack-limits]") {
-    if (skip_without_root()) return;
+    SKIP_UNLESS_ROOT();
     ScratchDir dir("bomb-build");
     write_layer(dir / "bomb.tar.gz", {zeros_entry("zeros", 64 * MiB)});
     write_layout(dir / "image", {{dir / "bomb.tar.gz", std::nullopt}});
@@ -156,7 +157,7 @@ TEST_CASE("unpack limits: a bomb in a base image fails the build and leaves no t
 
 TEST_CASE("unpack limits: a full disk is a clean error and leaves no tree behind",
           "[unpack-limits]") {
-    if (skip_without_root()) return;  // and mounting a tmpfs
+    SKIP_UNLESS_ROOT();  // builds, and mounting a tmpfs
     ScratchDir dir("enospc");
     SmallTmpfs small(dir / "small", "8m");
     if (!small.mounted) {
