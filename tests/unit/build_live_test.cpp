@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "build_test_support.h"
+#include "skip.h"
 
 using namespace envbuilder;
 using namespace envbuilder::testing;
@@ -92,7 +93,7 @@ TEST_CASE(
     "build: a devcontainer workspace on a busybox base, pushed, inspected by skopeo and run by "
     "crun",
     "[build-live]") {
-    if (geteuid() != 0) return;  // RUN needs root here; CI runs as root
+    SKIP_UNLESS_ROOT();
     LiveRegistry reg;
     push_base(reg, "base/busybox:latest");
     fs::path ws = make_workspace(fresh_temp_dir("workspace"), reg.host + "/base/busybox:latest");
@@ -180,7 +181,7 @@ TEST_CASE(
 
 TEST_CASE("build: a failing RUN names its line, exit status and last output; nothing is pushed",
           "[build-live]") {
-    if (geteuid() != 0) return;
+    SKIP_UNLESS_ROOT();
     LiveRegistry reg;
     push_base(reg, "base/busybox:latest");
     fs::path ws = fresh_temp_dir("failing");
@@ -218,7 +219,7 @@ TEST_CASE(
     "build: the seed's flow: --base-image through a mirror while the origin is down, pushed "
     "elsewhere, run",
     "[build-live]") {
-    if (geteuid() != 0) return;
+    SKIP_UNLESS_ROOT();
     LiveRegistry mirror(RegistrySetup::plain_http());
     LiveRegistry destination;
     // The origin: a registry that is down. Its base image exists only on the mirror.
@@ -254,7 +255,7 @@ TEST_CASE(
 
 TEST_CASE("build: FROM an OCI layout on disk, and an image devcontainer passed through unchanged",
           "[build-live]") {
-    if (geteuid() != 0) return;
+    SKIP_UNLESS_ROOT();
     fs::path ws = fresh_temp_dir("layout-base");
     const std::string base = "oci:" + busybox_layout().string() + ":latest";
     write(ws / "Dockerfile", "FROM " + base + "\nRUN echo from-layout > /marker\n");
@@ -303,7 +304,7 @@ TEST_CASE("build: FROM an OCI layout on disk, and an image devcontainer passed t
 
 TEST_CASE("build: RUN --mount cache, bind, tmpfs and secret; secrets never reach the image",
           "[build-live]") {
-    if (geteuid() != 0) return;
+    SKIP_UNLESS_ROOT();
     fs::path ws = fresh_temp_dir("mounts");
     write(ws / "Dockerfile", "FROM oci:" + busybox_layout().string() + ":latest\n" + R"DF(
 RUN --mount=type=cache,target=/var/cache/app,id=app-cache \
@@ -364,8 +365,7 @@ RUN --mount=type=secret,id=token --mount=type=secret,id=token,env=TOKEN \
 
 TEST_CASE("build: rootless, in a user namespace, with and without a subordinate id range",
           "[build-live]") {
-    if (geteuid() != 0)
-        return;  // the test needs root only to become another user and to add subuids
+    SKIP_UNLESS_ROOT();  // root only to become another user and to add subuids
     fs::path dir = fresh_temp_dir("rootless");
     write(dir / "ws/Dockerfile",
           "FROM oci:" + busybox_layout().string() + ":latest\n" +
@@ -402,7 +402,7 @@ TEST_CASE("build: rootless, in a user namespace, with and without a subordinate 
 }
 
 TEST_CASE("build: ADD from a URL, verified by --checksum", "[build-live]") {
-    if (geteuid() != 0) return;
+    SKIP_UNLESS_ROOT();
     fs::path ws = fresh_temp_dir("add-url");
     write(ws / "served/tool.txt", "downloaded content\n");
     const std::string sum = oci::digest_of("downloaded content\n").str();
@@ -452,7 +452,7 @@ TEST_CASE("build: ADD from a URL, verified by --checksum", "[build-live]") {
 
 TEST_CASE("build: killing the builder mid-RUN leaves none of the step's processes behind",
           "[build-live]") {
-    if (geteuid() != 0) return;
+    SKIP_UNLESS_ROOT();
     fs::path ws = fresh_temp_dir("killed");
     write(ws / "Dockerfile",
           "FROM oci:" + busybox_layout().string() + ":latest\nRUN sleep 987 & sleep 986\n");
@@ -476,7 +476,7 @@ TEST_CASE("build: killing the builder mid-RUN leaves none of the step's processe
 
 TEST_CASE("build: on a debootstrap'd Debian base, RUN apt-get installs a package; crun runs it",
           "[build-live][debian]") {
-    if (geteuid() != 0) return;
+    SKIP_UNLESS_ROOT();
     fs::path images = fs::temp_directory_path() / "envbuilder-test-images";
     int status;
     std::string out =
@@ -511,7 +511,7 @@ CMD ["sh", "-c", "hello && id -un && ls /usr/share/doc/hello 2>&1 || true"]
 
 TEST_CASE("build: --compression zstd layers, read back by podman with their diff_ids verified",
           "[build-live]") {
-    if (geteuid() != 0) return;
+    SKIP_UNLESS_ROOT();
     fs::path ws = fresh_temp_dir("zstd");
     write(ws / "Dockerfile", "FROM oci:" + busybox_layout().string() +
                                  ":latest\nRUN echo zstd > /z && seq 1 1000 > /numbers\n");
@@ -541,7 +541,7 @@ TEST_CASE(
     "build: overlayfs and scanning snapshotters give the same image filesystem; base layers "
     "are unpacked once per boot",
     "[build-live]") {
-    if (geteuid() != 0) return;
+    SKIP_UNLESS_ROOT();
     fs::path ws = fresh_temp_dir("snapshotters");
     write(ws / "Dockerfile", "FROM oci:" + busybox_layout().string() + R"DF(:latest AS one
 RUN mkdir -p /data/sub /data/dir-to-file && echo one > /data/a && echo two > /data/sub/b && ln /data/a /data/a-link && ln -s a /data/sym
@@ -637,7 +637,7 @@ TEST_CASE(
     "build: --platform linux/arm64 on this host, RUN under a binfmt_misc emulator, with a "
     "cross-compiling stage on the build platform; both platforms in one image index",
     "[build-live]") {
-    if (geteuid() != 0) return;
+    SKIP_UNLESS_ROOT();
     int status;
     std::string out = run("bash " + kSource + "/tests/support/emulation.sh aarch64", &status);
     INFO(out);
@@ -735,7 +735,7 @@ TEST_CASE(
     "build: COPY --link makes a layer independent of the stage below, reused when the base "
     "changes",
     "[build-live]") {
-    if (geteuid() != 0) return;
+    SKIP_UNLESS_ROOT();
     fs::path ws = fresh_temp_dir("link");
     write(ws / "a.txt", "linked\n");
     write(ws / "Dockerfile",
@@ -787,7 +787,7 @@ TEST_CASE(
     "build: ADD of a git repository (branch, tag, subdirectory, --keep-git-dir), keyed by "
     "the commit the ref names",
     "[build-live]") {
-    if (geteuid() != 0) return;
+    SKIP_UNLESS_ROOT();
     fs::path ws = fresh_temp_dir("git");
     const fs::path served = ws / "served";
     const std::string git =
@@ -882,10 +882,7 @@ TEST_CASE(
 
 TEST_CASE("build: Latin-1 bytes in the Dockerfile and in RUN output, plain and --progress json",
           "[build-live][utf8]") {
-    if (geteuid() != 0) {
-        WARN("skipped: RUN needs root here");
-        return;
-    }
+    SKIP_UNLESS_ROOT();
     fs::path ws = fresh_temp_dir("latin1");
     // 0xE9 in a comment, a LABEL value and a RUN argument; the RUN also prints Latin-1.
     write(ws / "Dockerfile", "FROM oci:" + busybox_layout().string() +

@@ -23,6 +23,7 @@
 #include "layers/overlay.h"
 #include "layers/snapshot.h"
 #include "oci/blob_store.h"
+#include "skip.h"
 
 using namespace envbuilder;
 using namespace envbuilder::layers;
@@ -652,7 +653,7 @@ TEST_CASE("layers: without privileges, devices are skipped with a warning and ow
     CHECK(owner.st_uid == ::geteuid());
     CHECK(owner.st_gid == ::getegid());
 
-    if (::geteuid() != 0) return;
+    SKIP_UNLESS_ROOT();
     ApplyResult made = apply_layer(dir / "layer.tar", dir / "privileged");
     CHECK(made.warnings.empty());
     struct stat st {};
@@ -712,7 +713,9 @@ TEST_CASE("layers: a 64 MiB file streams through writing and applying", "[layers
 }
 
 TEST_CASE("layers: overlay format keeps whiteouts and opaque markers for the kernel", "[layers]") {
-    if (::geteuid() != 0 || probe_overlay(fs::temp_directory_path()).unavailable) return;
+    SKIP_UNLESS_ROOT();
+    if (probe_overlay(fs::temp_directory_path()).unavailable)
+        SKIP_TEST("the kernel refuses overlayfs here");
     TempDir dir("overlay-format");
     const fs::path lower = dir / "lower";
     write_file(lower / "gone/tree/file", "lower");
@@ -753,7 +756,9 @@ TEST_CASE("layers: overlay format keeps whiteouts and opaque markers for the ker
 
 TEST_CASE("layers: an overlayfs upper directory, read as a change set, is the step's layer",
           "[layers]") {
-    if (::geteuid() != 0 || probe_overlay(fs::temp_directory_path()).unavailable) return;
+    SKIP_UNLESS_ROOT();
+    if (probe_overlay(fs::temp_directory_path()).unavailable)
+        SKIP_TEST("the kernel refuses overlayfs here");
     TempDir dir("overlay-upper");
     const fs::path lower = dir / "lower";
     build_tree_to_change(lower);
@@ -853,7 +858,9 @@ TEST_CASE(
     "layers: overlay format takes unlisted parents from the layers below, and same-layer "
     "whiteouts make opaque directories",
     "[layers]") {
-    if (::geteuid() != 0 || probe_overlay(fs::temp_directory_path()).unavailable) return;
+    SKIP_UNLESS_ROOT();
+    if (probe_overlay(fs::temp_directory_path()).unavailable)
+        SKIP_TEST("the kernel refuses overlayfs here");
     TempDir dir("overlay-parents");
     const fs::path lower = dir / "lower";
     fs::create_directories(lower / "tmp");
