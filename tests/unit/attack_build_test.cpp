@@ -11,6 +11,7 @@
 #include "skip.h"
 
 #include <chrono>
+#include <sstream>
 #include <thread>
 
 using namespace envbuilder;
@@ -122,27 +123,34 @@ TEST_CASE("attack: RUN output without newlines costs linear time and bounded mem
     fs::path ws = fresh_temp_dir("no-newlines");
     write(ws / "Dockerfile", "FROM oci:" + busybox_layout().string() + ":latest\n" +
                                  "RUN head -c 67108864 /dev/zero | tr '\\0' a\n");
-    // The build in a child of its own, so that its peak memory is the only one measured.
-    fs::path report = ws / "rss";
-    pid_t pid = fork();
-    if (pid == 0) {
-        int status = std::system((kBinary + " build --workspace " + ws.string() +
-                                  " --no-push --progress json --cache-dir " +
-                                  (ws / "cache").string() + " > " + (ws / "out").string() + " 2>&1")
-                                     .c_str());
-        rusage usage{};
-        getrusage(RUSAGE_CHILDREN, &usage);
-        std::ofstream(report) << WEXITSTATUS(status) << " " << usage.ru_maxrss << "\n";
-        _exit(0);
-    }
-    waitpid(pid, nullptr, 0);
-    std::ifstream in(report);
-    int exit_code = -1;
+    // The builder's own peak memory (VmHWM), read from /proc while it runs: the rusage of a
+    // child would also count the address space of this large test process it was forked from.
+    run("(" + kBinary + " build --workspace " + ws.string() +
+        " --no-push --progress json --cache-dir " + (ws / "cache").string() + " > " +
+        (ws / "out").string() + " 2>&1 & echo $! > " + (ws / "pid").string() +
+        "; wait $!; echo $? > " + (ws / "rc").string() + ") > /dev/null 2>&1 &");
+    for (int i = 0; i < 100 && !fs::exists(ws / "pid"); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const std::string pid = std::to_string(std::stoi(read_file(ws / "pid")));
     long max_rss_kib = 0;
-    in >> exit_code >> max_rss_kib;
-    CHECK(exit_code == 0);
+    for (int i = 0; i < 6000 && !fs::exists(ws / "rc"); ++i) {
+        std::istringstream status(read_file("/proc/" + pid + "/status"));
+        for (std::string line; std::getline(status, line);)
+            if (line.rfind("VmHWM:", 0) == 0)
+                max_rss_kib = std::max(max_rss_kib, std::stol(line.substr(6)));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    for (int i = 0; i < 100 && read_file(ws / "rc").empty(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK(read_file(ws / "rc") == "0\n");
     CHECK(max_rss_kib > 0);
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer keeps freed memory in a 256 MiB quarantine: the bound is the release
+    // build's to check.
+    WARN("memory bound not checked under AddressSanitizer (peak " << max_rss_kib << " KiB)");
+#else
     CHECK(max_rss_kib < 100 * 1024);  // 64 MiB of output in one line; was 247 MiB for 80 MB
+#endif
     // Shown in pieces, each a JSON event of bounded size.
     std::ifstream events(ws / "out");
     size_t longest = 0, pieces = 0;
