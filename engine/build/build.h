@@ -17,6 +17,7 @@
 #include "layers/unpack_limits.h"
 #include "oci/layout.h"
 #include "oci/manifest.h"
+#include "oci/stored_image.h"
 #include "registry/client.h"
 #include "syntax/source_text.h"
 
@@ -70,11 +71,7 @@ struct BuildRequest {
     std::shared_ptr<std::atomic<bool>> cancel;
 };
 
-struct BuiltImage {
-    std::string manifest;  // OCI image manifest JSON
-    oci::Descriptor manifest_descriptor;
-    oci::Descriptor config;
-    std::vector<oci::Descriptor> layers;
+struct BuiltImage : oci::StoredImage {
     std::string base_replaced;  // "line N: FROM x → y" when --base-image applied, else empty
 };
 

@@ -96,6 +96,12 @@ Platform host_platform() {
 
 namespace {
 ManifestError error(std::string message) { return ManifestError{std::move(message)}; }
+
+// A platform field that is absent or not a string (a hostile index) reads as empty.
+std::string string_field(const json& object, const char* name) {
+    auto field = object.find(name);
+    return field != object.end() && field->is_string() ? field->get<std::string>() : std::string();
+}
 }  // namespace
 
 ManifestDocument parse_manifest_document(std::string_view body, std::string_view content_type) {
@@ -103,9 +109,18 @@ ManifestDocument parse_manifest_document(std::string_view body, std::string_view
     if (j.is_discarded() || !j.is_object())
         return error("the manifest is not a JSON object (or nests deeper than " +
                      std::to_string(kMaxForeignJsonDepth) + " levels)");
-    std::string media_type = j.value("mediaType", std::string(content_type));
+    // A registry's document is foreign input: each field's type is checked before it is read.
+    std::string media_type(content_type);
+    if (auto field = j.find("mediaType"); field != j.end()) {
+        if (!field->is_string()) return error("the manifest's \"mediaType\" must be a string");
+        media_type = field->get<std::string>();
+    }
     if (auto semicolon = media_type.find(';'); semicolon != std::string::npos) media_type.resize(semicolon);
-    int schema = j.value("schemaVersion", 0);
+    long long schema = 0;
+    if (auto field = j.find("schemaVersion"); field != j.end()) {
+        if (!field->is_number_integer()) return error("the manifest's \"schemaVersion\" must be an integer");
+        schema = field->get<long long>();
+    }
     if (schema == 1 || media_type == kDockerManifestV1 || media_type == kDockerManifestV1Signed)
         return error("Docker image manifest schema 1 is not supported (it is deprecated and has no "
                      "content-addressable config); push the image again with a current client to get schema 2");
@@ -138,9 +153,9 @@ std::optional<Descriptor> select_platform(const Index& index, const Platform& wa
     for (const auto& m : index.manifests) {
         if (!m.platform || !m.platform->is_object()) continue;
         Platform p;
-        p.os = m.platform->value("os", "");
-        p.architecture = m.platform->value("architecture", "");
-        p.variant = m.platform->value("variant", "");
+        p.os = string_field(*m.platform, "os");
+        p.architecture = string_field(*m.platform, "architecture");
+        p.variant = string_field(*m.platform, "variant");
         normalize(p);
         if (p.os == "unknown") continue;  // attestation manifests
         if (!available.empty()) available += ", ";

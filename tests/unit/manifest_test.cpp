@@ -41,6 +41,24 @@ TEST_CASE("manifests: Docker schema 2, OCI, indexes; schema 1 refused", "[oci]")
     CHECK(std::holds_alternative<ManifestError>(parse_manifest_document(R"({"schemaVersion":2,"config":{"digest":"x"}})")));
 }
 
+TEST_CASE("a manifest whose fields have the wrong JSON types is an error, not an exception", "[oci]") {
+    // Found by the manifest fuzzer: a numeric mediaType threw out of the parser.
+    for (const char* body : {R"({"schemaVersion":2,"mediaType":7})", R"({"schemaVersion":"2"})",
+                             R"({"schemaVersion":2.5,"config":{}})", R"({"mediaType":null})"}) {
+        INFO(body);
+        auto parsed = parse_manifest_document(body);
+        REQUIRE(std::holds_alternative<ManifestError>(parsed));
+        CHECK(!std::get<ManifestError>(parsed).message.empty());
+    }
+    auto index = parse_manifest_document(
+        R"({"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
+        R"("digest":"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","size":1,)"
+        R"("platform":{"os":1,"architecture":["amd64"]}}]})");
+    REQUIRE(std::holds_alternative<Index>(index));
+    std::string problem;
+    CHECK(!select_platform(std::get<Index>(index), *parse_platform("linux/amd64"), &problem));
+}
+
 TEST_CASE("platforms parse and normalize like Docker", "[oci]") {
     CHECK(parse_platform("linux/arm64")->str() == "linux/arm64/v8");
     CHECK(parse_platform("linux/arm")->str() == "linux/arm/v7");
