@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/diagnostic.h"
+#include "syntax/diagnostic.h"
 #include "syntax/dockerfile_ast.h"
 
 namespace envbuilder {

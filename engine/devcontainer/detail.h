@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analysis/diagnostic.h"
+#include "syntax/diagnostic.h"
 #include "devcontainer/model.h"
 #include "syntax/jsonc.h"
 

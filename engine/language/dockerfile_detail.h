@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 #include <vector>
-#include "analysis/diagnostic.h"
+#include "syntax/diagnostic.h"
 #include "analysis/stage_model.h"
 #include "syntax/dockerfile_ast.h"
 #include "language/dockerfile_features.h"

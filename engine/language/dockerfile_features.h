@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/diagnostic.h"
+#include "syntax/diagnostic.h"
 #include "analysis/stage_model.h"
 #include "syntax/dockerfile_ast.h"
 

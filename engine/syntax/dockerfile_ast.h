@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/diagnostic.h"
+#include "syntax/diagnostic.h"
 #include "syntax/source_text.h"
 
 namespace envbuilder::dockerfile {

@@ -10,7 +10,7 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "analysis/diagnostic.h"
+#include "syntax/diagnostic.h"
 #include "language/dockerfile_features.h"
 #include "lsp/build_process.h"
 #include "lsp/documents.h"

@@ -1,4 +1,4 @@
-#include "analysis/diagnostic.h"
+#include "syntax/diagnostic.h"
 
 namespace envbuilder {
 
