@@ -3,16 +3,15 @@
 #include <algorithm>
 #include <cctype>
 
-#include "analysis/rules/instruction_checks.h"
-#include "language/dockerfile_docs.h"
 #include "language/dockerfile_detail.h"
+#include "language/dockerfile_docs.h"
+#include "syntax/instruction_flags.h"
 
 namespace envbuilder::language {
 
 using dockerfile::Dockerfile;
 using dockerfile::Instruction;
 using dockerfile::InstructionKind;
-namespace checks = rules::instruction_checks;
 
 namespace {
 
@@ -259,16 +258,16 @@ class Completer {
     }
 
     void flag_names(const Instruction& t) {
-        for (const auto& spec : checks::accepted_flags(t.kind)) {
+        for (const auto& spec : dockerfile::accepted_flags(t.kind)) {
             // Flags given once may not repeat; the one under the cursor is being rewritten.
             bool present = std::any_of(t.flags.begin(), t.flags.end(), [&](const auto& f) {
                 return f.name == spec.name && !f.range.contains(pos_);
             });
-            if (present && spec.type != checks::FlagType::Strings) continue;
+            if (present && spec.type != dockerfile::FlagType::Strings) continue;
             const auto* doc = docs::flag(t.kind, spec.name);
             std::string label = "--" + std::string(spec.name);
             add(label, CompletionKind::Property, doc ? doc->summary : "", doc ? doc->markdown : "",
-                spec.type == checks::FlagType::Bool ? label : label + "=", word_range_);
+                spec.type == dockerfile::FlagType::Bool ? label : label + "=", word_range_);
         }
     }
 
@@ -280,7 +279,7 @@ class Completer {
 
     void flag_values(const Instruction& t, size_t index, std::string_view name,
                      size_t value_begin) {
-        if (!checks::find_flag(t.kind, name)) return;
+        if (!dockerfile::find_flag(t.kind, name)) return;
         const Range range = range_from(value_begin);
         if (name == "network") return values(docs::network_modes(), range);
         if (name == "security") return values(docs::security_modes(), range);

@@ -14,10 +14,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "build/build.h"
 #include "cli/registry_options.h"
 #include "cli/user_namespace.h"
 #include "devcontainer/devcontainer.h"
+#include "executor/build.h"
 #include "oci/docker_archive.h"
 #include "registry/image_pull.h"
 #include "syntax/json_text.h"

@@ -49,7 +49,7 @@ void make_context(const fs::path& context, const Canary& canary) {
 // be in no layer the cache holds.
 void expect_refused(const fs::path& context, const fs::path& cache, const Canary& canary,
                     const std::string& dockerfile, const std::string& expected,
-                    build::Snapshotter snapshotter = build::Snapshotter::automatic) {
+                    executor::Snapshotter snapshotter = executor::Snapshotter::automatic) {
     INFO(dockerfile);
     BuildOutcome outcome = build_in_process(context, dockerfile, cache, snapshotter);
     if (outcome.image) {
@@ -119,8 +119,8 @@ TEST_CASE("copy sources: COPY --from resolves links inside the stage's own root"
     const fs::path context = work / "context", cache = work / "cache";
     make_context(context, canary);
     const std::string stage = "FROM scratch AS stage\nCOPY stage-files/ /\nFROM scratch\n";
-    for (auto snapshotter : {build::Snapshotter::overlayfs, build::Snapshotter::scan}) {
-        INFO((snapshotter == build::Snapshotter::scan ? "scan" : "overlayfs"));
+    for (auto snapshotter : {executor::Snapshotter::overlayfs, executor::Snapshotter::scan}) {
+        INFO((snapshotter == executor::Snapshotter::scan ? "scan" : "overlayfs"));
         expect_refused(context, cache, canary, stage + "COPY --from=stage /lnk/secret /x\n",
                        "not found", snapshotter);
         expect_refused(context, cache, canary, stage + "COPY --from=stage /lnk/* /out/\n",

@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "build/build.h"
+#include "executor/build.h"
 #include "oci/blob_store.h"
 #include "oci/digest.h"
 #include "oci/layout.h"

@@ -62,10 +62,10 @@ TEST_CASE("layer stream: a base image whose config lies about its layers is refu
         return "FROM oci:" + (dir / image).string() + " AS base\nFROM scratch\n" + copy_one;
     };
 
-    for (auto snapshotter : {build::Snapshotter::overlayfs, build::Snapshotter::scan}) {
-        INFO((snapshotter == build::Snapshotter::scan ? "scan" : "overlayfs"));
+    for (auto snapshotter : {executor::Snapshotter::overlayfs, executor::Snapshotter::scan}) {
+        INFO((snapshotter == executor::Snapshotter::scan ? "scan" : "overlayfs"));
         const fs::path cache =
-            dir / (snapshotter == build::Snapshotter::scan ? "cache-scan" : "cache");
+            dir / (snapshotter == executor::Snapshotter::scan ? "cache-scan" : "cache");
         auto wrong = build_in_process(dir / "ctx", from("wrong"), cache, snapshotter);
         CHECK_FALSE(wrong.image);
         CHECK_THAT(wrong.error, Catch::Contains("layer 2 of 2") && Catch::Contains(forged) &&

@@ -13,12 +13,12 @@
 #include <fstream>
 #include <map>
 
-#include "build/confinement.h"
-#include "build/sandbox.h"
-#include "build/seccomp_filter.h"
+#include "executor/confinement.h"
+#include "executor/sandbox.h"
+#include "executor/seccomp_filter.h"
 #include "skip.h"
 
-using namespace envbuilder::build;
+using namespace envbuilder::executor;
 namespace fs = std::filesystem;
 
 namespace {

@@ -10,10 +10,10 @@
 #include <fstream>
 #include <thread>
 
-#include "build/sandbox.h"
+#include "executor/sandbox.h"
 #include "skip.h"
 
-using namespace envbuilder::build;
+using namespace envbuilder::executor;
 namespace fs = std::filesystem;
 
 namespace {

@@ -135,10 +135,10 @@ TEST_CASE("unpack limits: a bomb in a base image fails the build and leaves no t
     const std::string dockerfile = "FROM oci:" + (dir / "image").string() +
                                    " AS base\n"
                                    "FROM scratch\nCOPY --from=base /zeros /z\n";
-    for (auto snapshotter : {build::Snapshotter::overlayfs, build::Snapshotter::scan}) {
-        INFO((snapshotter == build::Snapshotter::scan ? "scan" : "overlayfs"));
+    for (auto snapshotter : {executor::Snapshotter::overlayfs, executor::Snapshotter::scan}) {
+        INFO((snapshotter == executor::Snapshotter::scan ? "scan" : "overlayfs"));
         const fs::path cache =
-            dir / (snapshotter == build::Snapshotter::scan ? "cache-scan" : "cache");
+            dir / (snapshotter == executor::Snapshotter::scan ? "cache-scan" : "cache");
         auto outcome = build_in_process(dir / "ctx", dockerfile, cache, snapshotter,
                                         layers::UnpackLimits{16 * MiB, 64 * MiB});
         CHECK_FALSE(outcome.image);
@@ -176,8 +176,8 @@ TEST_CASE("unpack limits: a full disk is a clean error and leaves no tree behind
     const std::string dockerfile = "FROM oci:" + (dir / "image").string() +
                                    " AS base\n"
                                    "FROM scratch\nCOPY --from=base /first /f\n";
-    for (auto snapshotter : {build::Snapshotter::overlayfs, build::Snapshotter::scan}) {
-        INFO((snapshotter == build::Snapshotter::scan ? "scan" : "overlayfs"));
+    for (auto snapshotter : {executor::Snapshotter::overlayfs, executor::Snapshotter::scan}) {
+        INFO((snapshotter == executor::Snapshotter::scan ? "scan" : "overlayfs"));
         const fs::path cache = small.path / "cache";
         auto outcome = build_in_process(dir / "ctx", dockerfile, cache, snapshotter);
         CHECK_FALSE(outcome.image);

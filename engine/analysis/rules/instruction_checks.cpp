@@ -16,55 +16,12 @@ using dockerfile::InstructionKind;
 
 namespace {
 
-// BuildKit's instructions/parse.go and the RUN hooks (commands_run*.go). STOPSIGNAL, like the
-// other instructions without an entry, declares no flags.
-constexpr std::array kFromFlags = {FlagSpec{"platform", FlagType::String}};
-constexpr std::array kRunFlags = {
-    FlagSpec{"mount", FlagType::Strings}, FlagSpec{"network", FlagType::String},
-    FlagSpec{"security", FlagType::String}, FlagSpec{"device", FlagType::Strings}};
-constexpr std::array kCopyFlags = {
-    FlagSpec{"from", FlagType::String},  FlagSpec{"chown", FlagType::String},
-    FlagSpec{"chmod", FlagType::String}, FlagSpec{"link", FlagType::Bool},
-    FlagSpec{"parents", FlagType::Bool}, FlagSpec{"exclude", FlagType::Strings}};
-constexpr std::array kAddFlags = {
-    FlagSpec{"chown", FlagType::String},    FlagSpec{"chmod", FlagType::String},
-    FlagSpec{"link", FlagType::Bool},       FlagSpec{"keep-git-dir", FlagType::Bool},
-    FlagSpec{"checksum", FlagType::String}, FlagSpec{"exclude", FlagType::Strings},
-    FlagSpec{"unpack", FlagType::Bool}};
-constexpr std::array kHealthcheckFlags = {
-    FlagSpec{"interval", FlagType::String}, FlagSpec{"timeout", FlagType::String},
-    FlagSpec{"start-period", FlagType::String}, FlagSpec{"start-interval", FlagType::String},
-    FlagSpec{"retries", FlagType::String}};
-
 const std::string* always_set(std::string_view) {
     static const std::string value = "x";
     return &value;
 }
 
 }  // namespace
-
-std::span<const FlagSpec> accepted_flags(InstructionKind kind) {
-    switch (kind) {
-        case InstructionKind::From:
-            return kFromFlags;
-        case InstructionKind::Run:
-            return kRunFlags;
-        case InstructionKind::Copy:
-            return kCopyFlags;
-        case InstructionKind::Add:
-            return kAddFlags;
-        case InstructionKind::Healthcheck:
-            return kHealthcheckFlags;
-        default:
-            return {};
-    }
-}
-
-const FlagSpec* find_flag(InstructionKind kind, std::string_view name) {
-    for (const FlagSpec& spec : accepted_flags(kind))
-        if (spec.name == name) return &spec;
-    return nullptr;
-}
 
 bool flags_are_parsed(const Instruction& ins) {
     if (ins.kind == InstructionKind::Unknown) return false;
@@ -74,8 +31,8 @@ bool flags_are_parsed(const Instruction& ins) {
     return true;
 }
 
-void check_run_flag_value(LintContext& ctx, std::string_view flag_name, std::span<const std::string_view> allowed,
-                          std::string_view what) {
+void check_run_flag_value(LintContext& ctx, std::string_view flag_name,
+                          std::span<const std::string_view> allowed, std::string_view what) {
     std::string expected;
     for (size_t i = 0; i < allowed.size(); ++i) {
         if (i) expected += i + 1 == allowed.size() ? " or " : ", ";
@@ -87,13 +44,16 @@ void check_run_flag_value(LintContext& ctx, std::string_view flag_name, std::spa
             for (const dockerfile::Flag& flag : ins.flags) {
                 if (flag.name != flag_name || !flag.value || flag.value->empty()) continue;
                 const std::string& v = *flag.value;
-                if (has_variable(v) || std::find(allowed.begin(), allowed.end(), v) != allowed.end()) continue;
-                std::string message =
-                    "unknown " + std::string(what) + " '" + v + "' for RUN --" + std::string(flag_name);
+                if (has_variable(v) ||
+                    std::find(allowed.begin(), allowed.end(), v) != allowed.end())
+                    continue;
+                std::string message = "unknown " + std::string(what) + " '" + v + "' for RUN --" +
+                                      std::string(flag_name);
                 std::optional<Fix> fix;
                 if (auto near = closest_match(lower(v), allowed)) {
                     message += " (did you mean " + std::string(*near) + "?)";
-                    fix = replace_fix("Change to " + std::string(*near), flag.value_range, std::string(*near));
+                    fix = replace_fix("Change to " + std::string(*near), flag.value_range,
+                                      std::string(*near));
                 }
                 ctx.report(flag.value_range, message + "; expected " + expected, std::move(fix));
             }
@@ -267,57 +227,6 @@ std::optional<ExposeSpec> split_expose_word(std::string_view word, char escape) 
         }
     }
     return spec;
-}
-
-CsvResult split_csv(std::string_view value) {
-    CsvResult r;
-    size_t i = 0;
-    const size_t n = value.size();
-    while (true) {
-        CsvField field;
-        field.begin = i;
-        if (i < n && value[i] == '"') {
-            ++i;
-            bool closed = false;
-            while (i < n) {
-                if (value[i] == '"') {
-                    if (i + 1 < n && value[i + 1] == '"') {
-                        field.text.push_back('"');
-                        i += 2;
-                        continue;
-                    }
-                    closed = true;
-                    ++i;
-                    break;
-                }
-                field.text.push_back(value[i++]);
-            }
-            if (!closed) {
-                r.error = "a quoted field is not closed";
-                r.error_offset = field.begin;
-                return r;
-            }
-            if (i < n && value[i] != ',') {
-                r.error = "unexpected character after a quoted field";
-                r.error_offset = i;
-                return r;
-            }
-        } else {
-            while (i < n && value[i] != ',') {
-                if (value[i] == '"') {
-                    r.error = "a '\"' inside an unquoted field (quote the whole field)";
-                    r.error_offset = i;
-                    return r;
-                }
-                field.text.push_back(value[i++]);
-            }
-        }
-        field.end = i;
-        r.fields.push_back(std::move(field));
-        if (i >= n) break;
-        ++i;  // ','
-    }
-    return r;
 }
 
 }  // namespace envbuilder::rules::instruction_checks

@@ -9,6 +9,8 @@
 #include <string_view>
 
 #include "analysis/rules/rule.h"
+#include "syntax/csv_fields.h"
+#include "syntax/instruction_flags.h"
 #include "syntax/suggestions.h"
 
 namespace envbuilder::rules {
@@ -42,21 +44,10 @@ extern const Rule no_stages_rule;
 // add to envbuilder::rules.
 namespace instruction_checks {
 
-enum class FlagType {
-    String,   // --name=value, once
-    Strings,  // --name=value, may repeat (BuildKit's "strings" flags)
-    Bool,     // --name, --name=true, --name=false
-};
-
-struct FlagSpec {
-    std::string_view name;
-    FlagType type;
-};
-
-// The flags BuildKit's instruction parser declares for `kind`; empty for the instructions that
-// take none.
-std::span<const FlagSpec> accepted_flags(dockerfile::InstructionKind kind);
-const FlagSpec* find_flag(dockerfile::InstructionKind kind, std::string_view name);
+using dockerfile::accepted_flags;
+using dockerfile::find_flag;
+using dockerfile::FlagSpec;
+using dockerfile::FlagType;
 
 // Whether BuildKit looks at the flags of this instruction at all. It does not for
 // `HEALTHCHECK NONE` (the flags are silently dropped) and we skip Unknown instructions, which the
@@ -65,8 +56,8 @@ bool flags_are_parsed(const dockerfile::Instruction& ins);
 
 // Reports every `--<flag>=value` of RUN (triggers included) whose value is not one of `allowed`
 // (compared exactly, as BuildKit does), with a "did you mean" fix; values with variables pass.
-void check_run_flag_value(LintContext& ctx, std::string_view flag, std::span<const std::string_view> allowed,
-                          std::string_view what);
+void check_run_flag_value(LintContext& ctx, std::string_view flag,
+                          std::span<const std::string_view> allowed, std::string_view what);
 
 bool iequals(std::string_view a, std::string_view b);
 bool has_variable(std::string_view s);
@@ -116,18 +107,9 @@ struct ExposeSpec {
 // ExposeInvalidFormat build check reports those).
 std::optional<ExposeSpec> split_expose_word(std::string_view word, char escape);
 
-// A RUN --mount value split into CSV fields (Go's encoding/csv rules), each with its offset in
-// the value.
-struct CsvField {
-    std::string text;
-    size_t begin = 0, end = 0;
-};
-struct CsvResult {
-    std::vector<CsvField> fields;
-    std::optional<std::string> error;
-    size_t error_offset = 0;
-};
-CsvResult split_csv(std::string_view value);
+using dockerfile::CsvField;
+using dockerfile::CsvResult;
+using dockerfile::split_csv;
 
 }  // namespace instruction_checks
 }  // namespace envbuilder::rules

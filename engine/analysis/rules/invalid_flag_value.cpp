@@ -3,6 +3,8 @@
 // variable are left alone where BuildKit expands them (chmod, platform, checksum, from); the
 // HEALTHCHECK and boolean flags are never expanded, so a `$` there is just wrong.
 #include "analysis/rules/instruction_checks.h"
+#include "syntax/file_mode.h"
+#include "syntax/go_duration.h"
 
 #include <algorithm>
 #include <array>
@@ -21,122 +23,6 @@ namespace {
 
 std::string in_quotes(std::string_view s) {
     return "'" + std::string(s) + "'";
-}
-
-// Go's time.ParseDuration: [-+]? (digits [. digits] unit)+, or a bare "0". Units ns, us, µs (both
-// the micro sign and Greek mu), ms, s, m, h. Returns an error text, or nullopt with `out` set.
-std::optional<std::string> parse_go_duration(std::string_view s, int64_t& out) {
-    const std::string_view orig = s;
-    bool negative = false;
-    if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-        negative = s[0] == '-';
-        s.remove_prefix(1);
-    }
-    if (s == "0") {
-        out = 0;
-        return std::nullopt;
-    }
-    if (s.empty()) return "not a duration";
-    constexpr uint64_t kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-    uint64_t total = 0;
-    while (!s.empty()) {
-        if (!(s[0] == '.' || std::isdigit(static_cast<unsigned char>(s[0]))))
-            return "not a duration";
-        uint64_t whole = 0;
-        bool digits = false, overflow = false;
-        while (!s.empty() && std::isdigit(static_cast<unsigned char>(s[0]))) {
-            if (whole > (kMax - 9) / 10)
-                overflow = true;
-            else
-                whole = whole * 10 + static_cast<uint64_t>(s[0] - '0');
-            digits = true;
-            s.remove_prefix(1);
-        }
-        if (overflow) return "duration is too large";
-        double fraction = 0, scale = 1;
-        bool frac_digits = false;
-        if (!s.empty() && s[0] == '.') {
-            s.remove_prefix(1);
-            while (!s.empty() && std::isdigit(static_cast<unsigned char>(s[0]))) {
-                if (scale < 1e18) {
-                    fraction = fraction * 10 + (s[0] - '0');
-                    scale *= 10;
-                }
-                frac_digits = true;
-                s.remove_prefix(1);
-            }
-        }
-        if (!digits && !frac_digits) return "not a duration";
-        size_t u = 0;
-        while (u < s.size() && s[u] != '.' && !std::isdigit(static_cast<unsigned char>(s[u]))) ++u;
-        std::string_view unit = s.substr(0, u);
-        s.remove_prefix(u);
-        if (unit.empty()) return "a unit is missing (ns, us, ms, s, m or h)";
-        uint64_t ns;
-        if (unit == "ns")
-            ns = 1;
-        else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")
-            ns = 1000;
-        else if (unit == "ms")
-            ns = 1000 * 1000;
-        else if (unit == "s")
-            ns = 1000ull * 1000 * 1000;
-        else if (unit == "m")
-            ns = 60ull * 1000 * 1000 * 1000;
-        else if (unit == "h")
-            ns = 3600ull * 1000 * 1000 * 1000;
-        else
-            return "unknown unit " + in_quotes(unit) + " (expected ns, us, ms, s, m or h)";
-        if (whole > kMax / ns) return "duration is too large";
-        uint64_t v = whole * ns + static_cast<uint64_t>(fraction * static_cast<double>(ns) / scale);
-        if (v > kMax - total) return "duration is too large";
-        total += v;
-    }
-    (void)orig;
-    out = negative ? -static_cast<int64_t>(total) : static_cast<int64_t>(total);
-    return std::nullopt;
-}
-
-// chmod(1) symbolic modes: clause[,clause]..., clause = [ugoa]* (op (perms | [ugo]))+,
-// op = + - =, perms = [rwxXst]*. Dockerfile 1.14 accepts these besides octal.
-bool is_symbolic_mode(std::string_view s) {
-    if (s.empty()) return false;
-    size_t i = 0;
-    while (true) {
-        while (i < s.size() && std::string_view("ugoa").find(s[i]) != std::string_view::npos) ++i;
-        bool any_action = false;
-        while (i < s.size() && (s[i] == '+' || s[i] == '-' || s[i] == '=')) {
-            any_action = true;
-            ++i;
-            if (i < s.size() && std::string_view("ugo").find(s[i]) != std::string_view::npos) {
-                ++i;
-                continue;
-            }
-            while (i < s.size() && std::string_view("rwxXst").find(s[i]) != std::string_view::npos)
-                ++i;
-        }
-        if (!any_action) return false;
-        if (i == s.size()) return true;
-        if (s[i] != ',') return false;
-        ++i;
-    }
-}
-
-std::optional<std::string> check_chmod(std::string_view v) {
-    bool octal =
-        !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '7'; });
-    if (octal) {
-        uint64_t mode = 0;
-        for (char c : v) {
-            mode = mode * 8 + static_cast<uint64_t>(c - '0');
-            if (mode > 07777) return "mode " + in_quotes(v) + " is above 07777";
-        }
-        return std::nullopt;
-    }
-    if (is_symbolic_mode(v)) return std::nullopt;
-    return "--chmod takes an octal mode up to 07777 (e.g. 0644) or a symbolic one (e.g. u+x), "
-           "not " +
-           in_quotes(v);
 }
 
 constexpr std::array<std::string_view, 16> kKnownOS = {
@@ -248,12 +134,7 @@ void check_instruction(LintContext& ctx, const Instruction& ins) {
             // BuildKit (parseOptInterval): 0 means "use the default"; anything else must be at
             // least 1ms. Negative durations are below 1ms too.
             int64_t ns = 0;
-            if (auto e = parse_go_duration(v, ns))
-                problem = dashed() + ": " + in_quotes(v) + " is not a valid duration (" + *e +
-                          "); write e.g. 30s, 1m30s or 500ms";
-            else if (ns != 0 && ns < 1000 * 1000)
-                problem =
-                    dashed() + " must be at least 1ms (or 0 for the default), not " + in_quotes(v);
+            if (auto e = dockerfile::parse_healthcheck_duration(v, ns)) problem = dashed() + *e;
         } else if (ins.kind == InstructionKind::Healthcheck && flag.name == "retries") {
             // Current BuildKit parses --retries with ParseInt(v, 10, 32) and rejects only negative
             // numbers (0 means the default); older releases required at least 1. We follow the
@@ -264,7 +145,8 @@ void check_instruction(LintContext& ctx, const Instruction& ins) {
             else if (*n < 0)
                 problem = "--retries cannot be negative (" + v + ")";
         } else if (flag.name == "chmod") {
-            if (!has_variable(v)) problem = check_chmod(v);
+            std::string why;
+            if (!has_variable(v) && !dockerfile::FileMode::parse(v, &why)) problem = why;
         } else if (ins.kind == InstructionKind::From && flag.name == "platform") {
             if (!has_variable(v)) problem = check_platform(v);
         } else if (ins.kind == InstructionKind::Add && flag.name == "checksum") {

@@ -1,0 +1,18 @@
+#include <catch2/catch.hpp>
+
+#include "fake_stage_context.h"
+
+using namespace envbuilder::executor;
+using namespace envbuilder::executor::testing;
+
+TEST_CASE("EXPOSE adds tcp by default, lower-cases the protocol, sorts the history",
+          "[executor][expose]") {
+    FakeStageContext ctx;
+    StageState s = empty_stage();
+    Step step = apply(ctx, s, "EXPOSE 8080 53/UDP 443/tcp");
+    const auto& ports = s.image["config"]["ExposedPorts"];
+    CHECK(ports.contains("8080/tcp"));
+    CHECK(ports.contains("53/udp"));
+    CHECK(ports.contains("443/tcp"));
+    CHECK(step.created_by == "EXPOSE map[443/tcp:{} 53/udp:{} 8080/tcp:{}]");
+}

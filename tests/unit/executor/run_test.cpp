@@ -1,0 +1,74 @@
+#include <catch2/catch.hpp>
+
+#include "fake_stage_context.h"
+
+using namespace envbuilder::executor;
+using namespace envbuilder::executor::testing;
+
+// RUN's step is planned here; running it needs the sandbox (tests/unit/sandbox_test.cpp and the
+// live build tests).
+TEST_CASE("RUN's cache key holds the command, environment, user, workdir and flags",
+          "[executor][run]") {
+    FakeStageContext ctx;
+    StageState s = empty_stage();
+    s.args["VERSION"] = "2";
+    s.image["config"]["User"] = "app";
+    s.image["config"]["WorkingDir"] = "/src";
+    auto parsed = parse_instruction("RUN --network=none make install");
+    Step step = handler_for(parsed.ins().kind)(ctx, s, parsed.ins());
+    CHECK(step.change_root);
+    CHECK(step.created_by == "RUN /bin/sh -c make install # buildkit");
+    CHECK(step.definition.find("make install") != std::string::npos);
+    CHECK(step.definition.find("VERSION=2") != std::string::npos);
+    CHECK(step.definition.find("user=app") != std::string::npos);
+    CHECK(step.definition.find("workdir=/src") != std::string::npos);
+    CHECK(step.definition.find("network=none") != std::string::npos);
+
+    auto exec = parse_instruction(R"(RUN ["echo", "hi"])");
+    CHECK(handler_for(exec.ins().kind)(ctx, s, exec.ins()).created_by ==
+          R"(RUN ["echo","hi"] # buildkit)");
+}
+
+TEST_CASE("RUN refuses unknown --network and --security values and unallowed insecure",
+          "[executor][run]") {
+    FakeStageContext ctx;
+    StageState s = empty_stage();
+    auto plan = [&](const std::string& line) {
+        auto parsed = parse_instruction(line);
+        return handler_for(parsed.ins().kind)(ctx, s, parsed.ins());
+    };
+    CHECK_THROWS_WITH(plan("RUN --network=bridge true"), Catch::Contains("default, none or host"));
+    CHECK_THROWS_WITH(plan("RUN --security=paranoid true"), Catch::Contains("sandbox or insecure"));
+    CHECK_THROWS_WITH(plan("RUN --security=insecure true"),
+                      Catch::Contains("--allow security.insecure"));
+    ctx.build_request.allow_security_insecure = true;
+    CHECK(plan("RUN --security=insecure true").definition.find("security=insecure") !=
+          std::string::npos);
+}
+
+TEST_CASE("RUN --mount is read by the same parser as lint, after expansion", "[executor][run]") {
+    FakeStageContext ctx;
+    ctx.build_request.cache_dir = ctx.scratch_path("run-test-cache-");
+    std::filesystem::create_directories(ctx.build_request.cache_dir);
+    StageState s = empty_stage();
+    s.args["TARGET"] = "/root/.cache";
+    auto plan = [&](const std::string& line) {
+        auto parsed = parse_instruction(line);
+        return handler_for(parsed.ins().kind)(ctx, s, parsed.ins());
+    };
+    CHECK(plan("RUN --mount=type=cache,target=$TARGET true")
+              .definition.find("mount=cache:/root/.cache:/root/.cache") != std::string::npos);
+    CHECK(plan("RUN --mount=type=tmpfs,target=/tmp,size=64m true")
+              .definition.find("mount=tmpfs:/tmp") != std::string::npos);
+    CHECK_THROWS_WITH(plan("RUN --mount=type=cache true"), Catch::Contains("needs target="));
+    CHECK_THROWS_WITH(plan("RUN --mount=type=bind,target=/x,mode=0600 true"),
+                      Catch::Contains("mode is not allowed"));
+    CHECK_THROWS_WITH(plan("RUN --mount=type=volume,target=/x true"),
+                      Catch::Contains("unknown mount type 'volume'"));
+    CHECK_THROWS_WITH(plan("RUN --mount=type=secret,id=token,required true"),
+                      Catch::Contains("--secret id=token"));
+    // An optional secret that was not given is absent: the step does not mention it.
+    CHECK(plan("RUN --mount=type=secret,id=token true").definition.find("secret") ==
+          std::string::npos);
+    std::filesystem::remove_all(ctx.build_request.cache_dir);
+}
