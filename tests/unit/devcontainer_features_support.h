@@ -56,5 +56,6 @@ inline const char* const kConfig = R"({
   "postCreateCommand": { "deps": "npm ci", "db": ["make", "db"] },
   "workspaceFolder": "/w/${containerWorkspaceFolderBasename}/x"
 }
+)";
 
 }  // namespace envbuilder::testing
