@@ -17,6 +17,7 @@
 #include "cli/registry_options.h"
 #include "cli/user_namespace.h"
 #include "devcontainer/devcontainer.h"
+#include "devcontainer/find_configs.h"
 #include "executor/build.h"
 #include "oci/docker_archive.h"
 #include "registry/image_pull.h"
@@ -362,7 +363,8 @@ struct Source {
     std::string target;
 };
 
-Source find_source(const BuildCommand& cmd) {
+// `human` hears which devcontainer config was chosen, when that is worth saying.
+Source find_source(const BuildCommand& cmd, std::ostream& human) {
     Source source;
     if (!cmd.dockerfile.empty()) {
         source.dockerfile = fs::absolute(cmd.dockerfile);
@@ -372,12 +374,11 @@ Source find_source(const BuildCommand& cmd) {
     }
     fs::path config = cmd.devcontainer;
     if (config.empty()) {
-        for (const fs::path& candidate : {cmd.workspace / ".devcontainer" / "devcontainer.json",
-                                          cmd.workspace / ".devcontainer.json"})
-            if (fs::is_regular_file(candidate)) {
-                config = candidate;
-                break;
-            }
+        devcontainer::ConfigChoice choice =
+            devcontainer::choose_config(cmd.workspace, "--devcontainer");
+        if (!choice.error.empty()) throw std::runtime_error(choice.error);
+        config = choice.config;
+        if (!choice.note.empty()) human << choice.note << '\n';
     }
     if (config.empty()) {
         for (const char* name : {"Dockerfile", "Containerfile"})
@@ -488,7 +489,7 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
     fs::path failed_file;
     try {
         std::vector<oci::Reference> targets = parse_images(cmd.images);
-        Source source = find_source(cmd);
+        Source source = find_source(cmd, human);
         cmd.options.on_transfer = nullptr;
         oci::BlobStore store(cmd.cache_dir);
         store.remove_abandoned_temporaries();

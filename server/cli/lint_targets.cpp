@@ -7,6 +7,7 @@
 
 #include "analysis/dockerfile_lint.h"
 #include "devcontainer/devcontainer.h"
+#include "devcontainer/find_configs.h"
 #include "syntax/dockerfile_parser.h"
 
 namespace envbuilder::cli {
@@ -62,22 +63,12 @@ struct Job {
 };
 
 // A directory means its devcontainer config(s) and the Dockerfile each names; without a config,
-// its Dockerfile or Containerfile.
+// its Dockerfile or Containerfile. The folder may also be a config's own (`lint .devcontainer`).
 std::vector<fs::path> configs_in(const fs::path& dir) {
-    std::vector<fs::path> found;
+    std::vector<fs::path> found = devcontainer::find_configs(dir);
     std::error_code ec;
-    for (fs::path candidate :
-         {dir / ".devcontainer" / "devcontainer.json", dir / ".devcontainer.json"})
-        if (fs::is_regular_file(candidate, ec)) found.push_back(candidate);
-    if (fs::is_directory(dir / ".devcontainer", ec)) {
-        std::vector<fs::path> nested;
-        for (const auto& entry : fs::directory_iterator(dir / ".devcontainer", ec))
-            if (entry.is_directory() && fs::is_regular_file(entry.path() / "devcontainer.json", ec))
-                nested.push_back(entry.path() / "devcontainer.json");
-        std::sort(nested.begin(), nested.end());
-        found.insert(found.end(), nested.begin(), nested.end());
-    }
-    if (fs::is_regular_file(dir / "devcontainer.json", ec))
+    if (devcontainer::is_config_location(dir / "devcontainer.json") &&
+        fs::is_regular_file(dir / "devcontainer.json", ec))
         found.push_back(dir / "devcontainer.json");
     return found;
 }
@@ -95,10 +86,8 @@ bool looks_like_dockerfile_name(const fs::path& path) {
 }
 
 bool looks_like_devcontainer_path(const fs::path& path) {
-    std::string name = path.filename().string();
-    if (name == ".devcontainer.json") return true;
-    if (name != "devcontainer.json") return false;
-    return true;  // a file named devcontainer.json is one wherever it is
+    // The server's rule too; a file elsewhere is a devcontainer config if it holds an object.
+    return devcontainer::is_config_location(path);
 }
 
 std::vector<LintedFile> lint_targets(const std::vector<std::string>& targets,

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "devcontainer/devcontainer.h"
+#include "devcontainer/find_configs.h"
 
 #include "lsp/server.h"
 #include "lsp/uri.h"
@@ -36,23 +37,20 @@ Target target_of(const fs::path& path) {
     if (fs::is_directory(path, ec)) return {path, {"--workspace", path.string()}};
     const std::string name = path.filename().string();
     if (name == "devcontainer.json" || name == ".devcontainer.json") {
-        fs::path dir = path.parent_path();
-        // .devcontainer/devcontainer.json and .devcontainer/<name>/devcontainer.json belong to
-        // the folder above .devcontainer.
-        for (fs::path p = dir; !p.empty() && p != p.root_path(); p = p.parent_path())
-            if (p.filename() == ".devcontainer") {
-                dir = p.parent_path();
-                break;
-            }
+        // A config elsewhere (opened by hand) builds with its own folder as the workspace.
+        fs::path dir = devcontainer::workspace_of_config(path);
         return {dir, {"--workspace", dir.string(), "--devcontainer", path.string()}};
     }
     // A Dockerfile that a devcontainer config beside it (or in .devcontainer above it) builds is
     // built the way that config says: its context, args and target.
     for (fs::path dir = path.parent_path(); !dir.empty() && dir != dir.root_path();
          dir = dir.parent_path()) {
-        for (const fs::path& config : {dir / "devcontainer.json", dir / ".devcontainer.json",
-                                       dir / ".devcontainer" / "devcontainer.json"}) {
-            if (!fs::is_regular_file(config, ec)) continue;
+        // The workspace's configs, or (in .devcontainer/ or a folder under it) the config there.
+        std::vector<fs::path> configs = devcontainer::find_configs(dir);
+        if (devcontainer::is_config_location(dir / "devcontainer.json") &&
+            fs::is_regular_file(dir / "devcontainer.json", ec))
+            configs.push_back(dir / "devcontainer.json");
+        for (const fs::path& config : configs) {
             std::ifstream in(config);
             std::string text((std::istreambuf_iterator<char>(in)), {});
             auto analysis = devcontainer::analyze_devcontainer(SourceText(text), config);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "devcontainer/find_configs.h"
 #include "lsp/params.h"
 #include "lsp/uri.h"
 #include "syntax/dockerfile_parser.h"
@@ -27,15 +28,9 @@ DocumentKind classify_document(const std::string& uri, const std::string& langua
     std::string path = uri;
     if (auto p = uri_to_path(uri)) path = p->generic_string();
     std::string name = basename_of(uri);
-    if (name == ".devcontainer.json") return DocumentKind::Devcontainer;
-    if (name == "devcontainer.json") {
-        // .devcontainer/devcontainer.json or .devcontainer/<name>/devcontainer.json
-        size_t at = path.rfind("/.devcontainer/");
-        if (at != std::string::npos) {
-            std::string below = path.substr(at + 15);
-            if (std::count(below.begin(), below.end(), '/') <= 1) return DocumentKind::Devcontainer;
-        }
-    }
+    // The same locations lint and build look in (devcontainer/find_configs.h).
+    if (devcontainer::is_config_location(std::filesystem::path(path)))
+        return DocumentKind::Devcontainer;
     if (language_id == "dockerfile") return DocumentKind::Dockerfile;
     std::string n = lower(name);
     if (n == "dockerfile" || n == "containerfile" || n.rfind("dockerfile.", 0) == 0 ||

@@ -1,6 +1,6 @@
 // The editor features of the language server: each request turns into one engine call on the
 // document's cached parse, and the engine's plain structs into LSP's.
-#include "language/devcontainer_features.h"
+#include "language/devcontainer/features.h"
 #include "language/dockerfile_features.h"
 #include "lsp/server.h"
 #include "protocol/lsp_types.h"

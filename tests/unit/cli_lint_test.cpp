@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -119,5 +120,26 @@ TEST_CASE("lint a workspace directory follows devcontainer.json to its Dockerfil
         if (d["code"] == "StageNameCasing") saw_dockerfile = true;
     CHECK(saw_dockerfile);
     CHECK(r.status == 0);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("lint a workspace directory finds the configs find_configs finds, and no others", "[cli]") {
+    auto dir = temp_dir();
+    fs::create_directories(dir / ".devcontainer/python");
+    fs::create_directories(dir / ".devcontainer/a/b");
+    const char* config = "{ \"image\": \"alpine\", \"nosuchproperty\": 1 }\n";  // one finding each
+    for (const char* relative : {".devcontainer/devcontainer.json", ".devcontainer/python/devcontainer.json",
+                                 ".devcontainer/a/b/devcontainer.json", "devcontainer.json"})
+        std::ofstream(dir / relative) << config;
+    std::set<std::string> files;
+    for (auto& d : nlohmann::json::parse(run("lint --format json " + dir.string()).out))
+        files.insert(fs::path(d["file"].get<std::string>()).lexically_relative(dir).string());
+    CHECK(files == std::set<std::string>{".devcontainer/devcontainer.json", ".devcontainer/python/devcontainer.json"});
+
+    // The .devcontainer folder itself means the config in it.
+    files.clear();
+    for (auto& d : nlohmann::json::parse(run("lint --format json " + (dir / ".devcontainer").string()).out))
+        files.insert(fs::path(d["file"].get<std::string>()).lexically_relative(dir).string());
+    CHECK(files.count(".devcontainer/devcontainer.json") == 1);
     fs::remove_all(dir);
 }
