@@ -18,7 +18,7 @@ struct Option {
     bool repeatable = false;
     // Takes the value ("" for a flag): nullopt when it was taken, else what is wrong with it.
     std::function<std::optional<std::string>(const std::string& value)> take;
-    std::string short_name;  // "-f", or empty
+    std::string short_name = {};  // "-f", or empty
 };
 
 struct CommandTable {

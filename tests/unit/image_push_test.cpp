@@ -22,6 +22,8 @@ struct Outcomes {
 // A live registry and a two-layer sample image in a store beside it.
 struct PushFixture {
     LiveRegistry reg;
+    // Our client trusts the registry's own CA from here.
+    bool certs = setenv("ENVBUILDER_CERTS_DIR", (reg.dir / "certs.d").c_str(), 1) == 0;
     oci::BlobStore store{reg.dir / "store"};
     SampleImage sample = sample_image(reg.dir, store, 2);
 };
@@ -31,13 +33,13 @@ TEST_CASE("push_image: blobs, then the tag; skopeo inspects the result",
           "[outputs][registry-live]") {
     if (!have_tool("docker-registry")) SKIP_TEST("docker-registry is not installed");
     PushFixture fixture;
-    auto& [reg, store, sample] = fixture;
+    auto& [reg, certs, store, sample] = fixture;
+    REQUIRE(certs);
     registry::RegistryClient client(reg.client_options());
     oci::Digest pushed =
         registry::push_image(client, reg.ref("team/app:1"), sample.stored(), store);
     CHECK(pushed == oci::digest_of(sample.manifest));
     int status;
-    setenv("ENVBUILDER_CERTS_DIR", (reg.dir / "certs.d").c_str(), 1);
     json inspected = json::parse(
         run("skopeo inspect" + reg.skopeo_flags("") + " docker://" + reg.host + "/team/app:1",
             &status));
@@ -63,7 +65,8 @@ TEST_CASE("push_image: blobs of the image's origin repository are mounted",
           "[outputs][registry-live]") {
     if (!have_tool("docker-registry")) SKIP_TEST("docker-registry is not installed");
     PushFixture fixture;
-    auto& [reg, store, sample] = fixture;
+    auto& [reg, certs, store, sample] = fixture;
+    REQUIRE(certs);
     {
         registry::RegistryClient first(reg.client_options());
         registry::push_image(first, reg.ref("base/image:1"), sample.stored(), store);
