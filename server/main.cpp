@@ -5,9 +5,9 @@
 
 #include "cli/build_command.h"
 #include "cli/lint_command.h"
+#include "cli/lsp_command.h"
 #include "cli/registry_commands.h"
-#include "lsp/server.h"
-#include "version.h"
+#include "syntax/suggestions.h"
 
 namespace {
 constexpr const char* kUsage =
@@ -21,8 +21,12 @@ constexpr const char* kUsage =
     "  pull REF [--oci-layout DIR] [options]     pull an image into the blob store (and a layout)\n"
     "  push OCI-LAYOUT-DIR REF [options]         push the image of an OCI layout to a registry\n"
     "  inspect REF [options]                     show an image's manifest, config and sources\n"
-    "  version                                   print the version\n";
-}
+    "  version                                   print the version\n"
+    "\n"
+    "envbuilder <command> --help shows a command's options.\n";
+const std::vector<std::string> kCommands{"build", "lint",    "lsp",    "pull",
+                                         "push",  "inspect", "version"};
+}  // namespace
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
@@ -37,21 +41,13 @@ int main(int argc, char** argv) {
     if (command == "pull") return envbuilder::cli::run_pull(args, std::cout, std::cerr);
     if (command == "push") return envbuilder::cli::run_push(args, std::cout, std::cerr);
     if (command == "inspect") return envbuilder::cli::run_inspect(args, std::cout, std::cerr);
-    if (command == "lsp" || command == "--stdio") {
-        for (const auto& a : args) {
-            // Editors pass transport flags; stdio is the only transport, so it is the only one
-            // accepted.
-            if (a != "--stdio") {
-                std::cerr << "envbuilder lsp: unsupported option '" << a << "' (only --stdio)\n";
-                return 2;
-            }
-        }
-        return envbuilder::lsp::run_language_server();
-    }
-    if (command == "version" || command == "--version") {
-        std::cout << "envbuilder " << ENVBUILDER_VERSION << '\n';
-        return 0;
-    }
-    std::cerr << "envbuilder: unknown command '" << command << "'\n" << kUsage;
+    if (command == "lsp" || command == "--stdio")
+        return envbuilder::cli::run_lsp(args, std::cout, std::cerr);
+    if (command == "version" || command == "--version")
+        return envbuilder::cli::run_version(args, std::cout, std::cerr);
+    std::cerr << "envbuilder: unknown command '" << command << "'";
+    if (auto nearest = envbuilder::closest_match(command, kCommands))
+        std::cerr << " (did you mean " << *nearest << "?)";
+    std::cerr << "\n" << kUsage;
     return 2;
 }

@@ -89,17 +89,4 @@ class BuildError : public std::runtime_error {
 // Throws BuildError.
 BuiltImage build_image(const BuildRequest& request);
 
-// Writes a built image into an OCI image layout under `tag` (blobs linked from the store).
-void write_oci_layout(const BuiltImage& image, const oci::BlobStore& store,
-                      const std::filesystem::path& dir, const std::string& tag);
-
-// Pushes a built image's blobs and manifest to `ref` (tag written last); returns the digest.
-oci::Digest push_image(const BuiltImage& image, const oci::BlobStore& store,
-                       registry::RegistryClient& client, const oci::Reference& ref);
-
 }  // namespace envbuilder::executor
-
-namespace envbuilder {
-// The old name of this namespace, until every caller says executor::.
-namespace build = executor;
-}  // namespace envbuilder

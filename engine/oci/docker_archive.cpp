@@ -51,9 +51,9 @@ void add_blob(archive* out, const std::string& name, const Descriptor& d, const 
 
 }  // namespace
 
-void write_docker_archive(const fs::path& path, const Descriptor& config,
-                          const std::vector<Descriptor>& layers, const BlobStore& store,
+void write_docker_archive(const fs::path& path, const StoredImage& image, const BlobStore& store,
                           const std::vector<std::string>& repo_tags) {
+    const Descriptor& config = image.config;
     fs::path temp = path;
     temp += ".partial-" + std::to_string(::getpid());
     std::unique_ptr<archive, ArchiveCloser> out(archive_write_new());
@@ -66,7 +66,7 @@ void write_docker_archive(const fs::path& path, const Descriptor& config,
                                    {"RepoTags", repo_tags},
                                    {"Layers", nlohmann::json::array()}};
         add_blob(out.get(), config.digest.hex + ".json", config, store);
-        for (const auto& layer : layers) {
+        for (const auto& layer : image.layers) {
             // Layers go in as stored (compressed or not): docker and podman load detect it.
             std::string name = layer.digest.hex + "/layer.tar";
             add_blob(out.get(), name, layer, store);

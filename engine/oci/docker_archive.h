@@ -8,13 +8,13 @@
 
 #include "oci/blob_store.h"
 #include "oci/layout.h"
+#include "oci/stored_image.h"
 
 namespace envbuilder::oci {
 
 // `repo_tags` are the names the loader gives the image ("registry/repo:tag"). Throws
 // std::runtime_error (and leaves nothing at `path`) on failure.
-void write_docker_archive(const std::filesystem::path& path, const Descriptor& config,
-                          const std::vector<Descriptor>& layers, const BlobStore& store,
-                          const std::vector<std::string>& repo_tags);
+void write_docker_archive(const std::filesystem::path& path, const StoredImage& image,
+                          const BlobStore& store, const std::vector<std::string>& repo_tags);
 
 }  // namespace envbuilder::oci

@@ -11,16 +11,21 @@
 #include <fstream>
 #include <iomanip>
 #include <sstream>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/option_table.h"
 #include "cli/registry_options.h"
 #include "cli/user_namespace.h"
 #include "devcontainer/devcontainer.h"
 #include "devcontainer/find_configs.h"
 #include "executor/build.h"
 #include "oci/docker_archive.h"
+#include "oci/image_index.h"
+#include "oci/write_layout.h"
 #include "registry/image_pull.h"
+#include "registry/image_push.h"
 #include "syntax/json_text.h"
 
 namespace envbuilder::cli {
@@ -29,42 +34,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: envbuilder build [--workspace DIR] --image REF [options]\n"
-    "  --workspace DIR          the folder with .devcontainer/devcontainer.json or "
-    ".devcontainer.json\n"
-    "                           (default: the current directory)\n"
-    "  --devcontainer PATH      use this devcontainer.json\n"
-    "  --dockerfile PATH        build this Dockerfile instead of a devcontainer's\n"
-    "  --context DIR            the build context (default: the devcontainer's, or the "
-    "Dockerfile's folder)\n"
-    "  --image REF              where to push the result (repeatable: every tag is pushed)\n"
-    "  --base-image REF         replace the image the final stage is built on (no file is "
-    "changed)\n"
-    "  --build-arg NAME=VALUE   set a build argument (repeatable; wins over build.args)\n"
-    "  --target STAGE           build this stage (default: build.target, else the last)\n"
-    "  --no-push                do not push; write --oci-layout instead (or only fill the cache)\n"
-    "  --oci-layout DIR         also write the image as an OCI image layout\n"
-    "  --tar PATH               also write it as a docker-archive (docker load / podman load)\n"
-    "  --digest-file PATH       write the image manifest's digest here\n"
-    "  --no-cache               run every step, ignoring cached layers\n"
-    "  --allow security.insecure\n"
-    "                           let RUN --security=insecure steps run unconfined (every\n"
-    "                           capability, no seccomp filter, writable /proc/sys and /sys)\n"
-    "  --secret id=ID,src=FILE  a secret for RUN --mount=type=secret (also id=ID,env=VAR);\n"
-    "                           never stored in the image or the cache\n"
-    "  --platform P[,P...]      build for these platforms (default: this host's); several\n"
-    "                           give one image per platform under one image index\n"
-    "  --compression gzip|zstd  layer compression (default gzip)\n"
-    "  --snapshotter auto|overlayfs|scan\n"
-    "                           how each step's changes are found: overlayfs (the upper\n"
-    "                           directory is the diff; needs root) or scanning the tree\n"
-    "                           (default auto: overlayfs where it can be mounted)\n"
-    "  --max-layer-size SIZE    the most one image layer may unpack to (default 32G; K, M, G)\n"
-    "  --max-unpacked-size SIZE the most all layers of the build may unpack to (default 64G)\n"
-    "  --reproducible           timestamps from SOURCE_DATE_EPOCH (0 when unset): identical "
-    "images\n"
-    "                           from identical inputs\n";
+// A --secret as given: staged (checked, and an environment variable's value written to
+// /dev/shm) only once all the options parsed.
+struct SecretOption {
+    std::string id;
+    fs::path source;  // src=FILE
+    std::string env;  // env=VAR
+};
 
 struct BuildCommand : RegistrySettings {
     fs::path workspace = ".";
@@ -72,172 +48,246 @@ struct BuildCommand : RegistrySettings {
     std::vector<std::string> images;
     std::optional<std::string> base_image, target;
     std::map<std::string, std::string> build_args;
-    std::map<std::string, fs::path> secrets;
-    std::vector<fs::path> secret_files;  // written from environment variables; removed at exit
+    std::vector<SecretOption> secret_options;
+    std::map<std::string, fs::path> secrets;  // staged from secret_options
+    std::vector<fs::path> secret_files;       // written from environment variables; removed at exit
     bool push = true, no_cache = false, reproducible = false, json_progress = false;
     bool allow_security_insecure = false;  // --allow security.insecure
     layers::Compression compression = layers::Compression::gzip;
-    build::Snapshotter snapshotter = build::Snapshotter::automatic;
+    executor::Snapshotter snapshotter = executor::Snapshotter::automatic;
     layers::UnpackLimits unpack_limits;  // --max-layer-size, --max-unpacked-size
     // --platform with several platforms (a,b): one build each, pushed as one image index
     std::vector<oci::Platform> platforms;
 };
 
-std::string parse(const std::vector<std::string>& args, BuildCommand& cmd) {
-    static_cast<RegistrySettings&>(cmd) = default_registry_settings();
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        // A list of platforms is the build's own (pull and inspect take one).
-        std::string platforms;
-        if (a.rfind("--platform=", 0) == 0) platforms = a.substr(11);
-        if (a == "--platform" && i + 1 < args.size()) platforms = args[i + 1];
-        if (platforms.find(',') != std::string::npos) {
-            std::istringstream list(platforms);
-            for (std::string one; std::getline(list, one, ',');) {
-                std::string problem;
-                auto parsed = oci::parse_platform(one, &problem);
-                if (!parsed) return "--platform: " + problem;
-                for (const auto& seen : cmd.platforms)
-                    if (seen.str() == parsed->str()) return "--platform names " + one + " twice";
-                cmd.platforms.push_back(*parsed);
+using Problem = std::optional<std::string>;
+
+// An option that stores its value as it is.
+template <typename T>
+std::function<Problem(const std::string&)> store_into(T& field) {
+    return [&field](const std::string& v) -> Problem {
+        field = v;
+        return std::nullopt;
+    };
+}
+
+// An option that sets a flag.
+std::function<Problem(const std::string&)> set_flag(bool& flag, bool to = true) {
+    return [&flag, to](const std::string&) -> Problem {
+        flag = to;
+        return std::nullopt;
+    };
+}
+
+// An option whose value is one of a few words.
+template <typename T>
+std::function<Problem(const std::string&)> one_of(const std::string& name, T& field,
+                                                  std::vector<std::pair<std::string, T>> words) {
+    return [name, &field, words](const std::string& v) -> Problem {
+        std::string known;
+        for (const auto& [word, value] : words) {
+            if (word == v) {
+                field = value;
+                return std::nullopt;
             }
-            if (a == "--platform") ++i;
-            continue;
+            known += (known.empty() ? "" : ", ") + word;
         }
-        if (auto problem = parse_registry_option(args, i, cmd)) {
-            if (!problem->empty()) return *problem;
-            continue;
-        }
-        auto value = [&]() -> std::optional<std::string> {
-            if (i + 1 >= args.size()) return std::nullopt;
-            return args[++i];
-        };
-        std::optional<std::string> v;
-        auto need = [&](const char* what) -> std::string { return a + " needs " + what; };
-        if (a == "--workspace") {
-            if (!(v = value())) return need("a directory");
-            cmd.workspace = *v;
-        } else if (a == "--devcontainer") {
-            if (!(v = value())) return need("a path");
-            cmd.devcontainer = *v;
-        } else if (a == "--dockerfile") {
-            if (!(v = value())) return need("a path");
-            cmd.dockerfile = *v;
-        } else if (a == "--context") {
-            if (!(v = value())) return need("a directory");
-            cmd.context = *v;
-        } else if (a == "--image") {
-            if (!(v = value())) return need("an image reference");
-            cmd.images.push_back(*v);
-        } else if (a == "--base-image") {
-            if (!(v = value())) return need("an image reference");
-            cmd.base_image = *v;
-        } else if (a == "--build-arg") {
-            if (!(v = value())) return need("NAME=VALUE");
-            size_t eq = v->find('=');
-            if (eq == std::string::npos) {
-                // Docker takes the value from the environment when only a name is given.
-                const char* env = std::getenv(v->c_str());
-                if (!env)
-                    return "--build-arg " + *v + ": no value given and none in the environment";
-                cmd.build_args[*v] = env;
-            } else {
-                cmd.build_args[v->substr(0, eq)] = v->substr(eq + 1);
-            }
-        } else if (a == "--secret") {
-            if (!(v = value())) return need("id=ID,src=FILE or id=ID,env=VAR");
-            std::map<std::string, std::string> fields;
-            std::stringstream parts(*v);
-            for (std::string part; std::getline(parts, part, ',');) {
-                size_t eq = part.find('=');
-                if (eq == std::string::npos) return "--secret: '" + part + "' is not KEY=VALUE";
-                fields[part.substr(0, eq)] = part.substr(eq + 1);
-            }
-            std::string id = fields["id"];
-            if (id.empty()) return "--secret needs id=ID";
-            if (!fields["src"].empty() || !fields["source"].empty()) {
-                fs::path src = !fields["src"].empty() ? fields["src"] : fields["source"];
-                if (!fs::is_regular_file(src))
-                    return "--secret " + id + ": " + src.string() + " is not a file";
-                cmd.secrets[id] = fs::absolute(src);
-            } else if (!fields["env"].empty()) {
-                const char* secret = std::getenv(fields["env"].c_str());
-                if (!secret) return "--secret " + id + ": $" + fields["env"] + " is not set";
-                char path[] = "/dev/shm/envbuilder-secret-XXXXXX";
-                int fd = ::mkstemp(path);
-                if (fd < 0) return "--secret " + id + ": cannot hold it in /dev/shm";
-                ::fchmod(fd, 0600);
-                (void)!::write(fd, secret, std::strlen(secret));
-                ::close(fd);
-                cmd.secrets[id] = path;
-                cmd.secret_files.emplace_back(path);
-            } else {
-                return "--secret " + id + " needs src=FILE or env=VAR";
-            }
-        } else if (a == "--target") {
-            if (!(v = value())) return need("a stage name");
-            cmd.target = *v;
-        } else if (a == "--no-push") {
-            cmd.push = false;
-        } else if (a == "--oci-layout") {
-            if (!(v = value())) return need("a directory");
-            cmd.oci_layout = *v;
-        } else if (a == "--tar") {
-            if (!(v = value())) return need("a path");
-            cmd.tar = *v;
-        } else if (a == "--digest-file") {
-            if (!(v = value())) return need("a path");
-            cmd.digest_file = *v;
-        } else if (a == "--progress") {
-            if (!(v = value())) return need("plain or json");
-            if (*v != "plain" && *v != "json")
-                return "--progress takes plain or json, got '" + *v + "'";
-            cmd.json_progress = *v == "json";
-        } else if (a == "--no-cache") {
-            cmd.no_cache = true;
-        } else if (a == "--allow") {
-            if (!(v = value())) return need("an entitlement (security.insecure)");
-            if (*v != "security.insecure")
-                return "--allow takes security.insecure, got '" + *v +
-                       "' (network.host is not needed: RUN uses the host network unless "
-                       "--network=none)";
-            cmd.allow_security_insecure = true;
-        } else if (a == "--reproducible") {
-            cmd.reproducible = true;
-        } else if (a == "--compression") {
-            if (!(v = value())) return need("gzip or zstd");
-            if (*v == "gzip")
-                cmd.compression = layers::Compression::gzip;
-            else if (*v == "zstd")
-                cmd.compression = layers::Compression::zstd;
-            else
-                return "--compression takes gzip or zstd, got '" + *v + "'";
-        } else if (a == "--snapshotter") {
-            if (!(v = value())) return need("auto, overlayfs or scan");
-            if (*v == "auto")
-                cmd.snapshotter = build::Snapshotter::automatic;
-            else if (*v == "overlayfs")
-                cmd.snapshotter = build::Snapshotter::overlayfs;
-            else if (*v == "scan")
-                cmd.snapshotter = build::Snapshotter::scan;
-            else
-                return "--snapshotter takes auto, overlayfs or scan, got '" + *v + "'";
-        } else if (a == "--max-layer-size" || a == "--max-unpacked-size") {
-            if (!(v = value())) return need("a size such as 32G");
-            std::string problem;
-            auto size = layers::parse_byte_size(*v, &problem);
-            if (!size) return a + ": " + problem;
-            (a == "--max-layer-size" ? cmd.unpack_limits.max_layer_bytes
-                                     : cmd.unpack_limits.max_total_bytes) = *size;
-        } else {
-            return "unknown option '" + a + "'";
-        }
+        return name + " takes " + known + ", got '" + v + "'";
+    };
+}
+
+Problem take_build_arg(const std::string& v, BuildCommand& cmd) {
+    size_t eq = v.find('=');
+    if (eq != std::string::npos) {
+        cmd.build_args[v.substr(0, eq)] = v.substr(eq + 1);
+        return std::nullopt;
     }
+    // Docker takes the value from the environment when only a name is given.
+    const char* env = std::getenv(v.c_str());
+    if (!env) return "--build-arg " + v + ": no value given and none in the environment";
+    cmd.build_args[v] = env;
+    return std::nullopt;
+}
+
+Problem take_secret(const std::string& v, BuildCommand& cmd) {
+    std::map<std::string, std::string> fields;
+    std::stringstream parts(v);
+    for (std::string part; std::getline(parts, part, ',');) {
+        size_t eq = part.find('=');
+        if (eq == std::string::npos) return "--secret: '" + part + "' is not KEY=VALUE";
+        fields[part.substr(0, eq)] = part.substr(eq + 1);
+    }
+    SecretOption secret{fields["id"], !fields["src"].empty() ? fields["src"] : fields["source"],
+                        fields["env"]};
+    if (secret.id.empty()) return "--secret needs id=ID";
+    if (secret.source.empty() && secret.env.empty())
+        return "--secret " + secret.id + " needs src=FILE or env=VAR";
+    cmd.secret_options.push_back(secret);
+    return std::nullopt;
+}
+
+// A list of platforms is the build's own (pull and inspect take one).
+Problem take_platforms(const std::string& v, BuildCommand& cmd) {
+    std::istringstream list(v);
+    for (std::string one; std::getline(list, one, ',');) {
+        std::string problem;
+        auto parsed = oci::parse_platform(one, &problem);
+        if (!parsed) return "--platform: " + problem;
+        for (const auto& seen : cmd.platforms)
+            if (seen.str() == parsed->str()) return "--platform names " + one + " twice";
+        cmd.platforms.push_back(*parsed);
+    }
+    if (cmd.platforms.size() == 1) {
+        cmd.platform = cmd.platforms.front();
+        cmd.platforms.clear();
+    }
+    return std::nullopt;
+}
+
+Problem take_size(const std::string& name, const std::string& v, uint64_t& field) {
+    std::string problem;
+    auto size = layers::parse_byte_size(v, &problem);
+    if (!size) return name + ": " + problem;
+    field = *size;
+    return std::nullopt;
+}
+
+// The build's options, filling `cmd`; the registry options follow the build's own.
+CommandTable build_table(BuildCommand& cmd) {
+    static_cast<RegistrySettings&>(cmd) = default_registry_settings();
+    using C = layers::Compression;
+    using S = executor::Snapshotter;
+    CommandTable table{"build", "[--workspace DIR] --image REF [options]", {}, ""};
+    auto& o = table.options;
+    o.push_back({"--workspace", "DIR",
+                 "the folder with .devcontainer/devcontainer.json or .devcontainer.json\n"
+                 "(or a Dockerfile/Containerfile); default: the current directory",
+                 false, store_into(cmd.workspace)});
+    o.push_back({"--devcontainer", "PATH", "use this devcontainer.json", false,
+                 store_into(cmd.devcontainer)});
+    o.push_back({"--dockerfile", "PATH", "build this Dockerfile instead of a devcontainer's", false,
+                 store_into(cmd.dockerfile)});
+    o.push_back({"--context", "DIR",
+                 "the build context (default: the devcontainer's, or the\nDockerfile's folder)",
+                 false, store_into(cmd.context)});
+    o.push_back({"--image", "REF", "where to push the result (every tag is pushed)", true,
+                 [&cmd](const std::string& v) -> Problem {
+                     cmd.images.push_back(v);
+                     return std::nullopt;
+                 }});
+    o.push_back({"--base-image", "REF",
+                 "replace the image the final stage is built on (no file is\nchanged)", false,
+                 store_into(cmd.base_image)});
+    o.push_back({"--build-arg", "NAME[=VALUE]",
+                 "set a build argument (wins over build.args; NAME alone:\nfrom the environment)",
+                 true, [&cmd](const std::string& v) { return take_build_arg(v, cmd); }});
+    o.push_back({"--target", "STAGE", "build this stage (default: build.target, else the last)",
+                 false, store_into(cmd.target)});
+    o.push_back({"--no-push", "",
+                 "do not push; write --oci-layout or --tar instead (or only fill the\ncache)",
+                 false, set_flag(cmd.push, false)});
+    o.push_back({"--oci-layout", "DIR", "also write the image as an OCI image layout", false,
+                 store_into(cmd.oci_layout)});
+    o.push_back({"--tar", "PATH", "also write it as a docker-archive (docker load / podman load)",
+                 false, store_into(cmd.tar)});
+    o.push_back({"--digest-file", "PATH", "write the image manifest's digest here", false,
+                 store_into(cmd.digest_file)});
+    o.push_back(
+        {"--progress", "plain|json",
+         "json: one JSON object per line on stdout, for editors\n(default plain)", false,
+         one_of<bool>("--progress", cmd.json_progress, {{"plain", false}, {"json", true}})});
+    o.push_back({"--no-cache", "", "run every step, ignoring cached layers", false,
+                 set_flag(cmd.no_cache)});
+    o.push_back({"--allow", "security.insecure",
+                 "let RUN --security=insecure steps run unconfined (every\n"
+                 "capability, no seccomp filter, writable /proc/sys and /sys)",
+                 false, [&cmd](const std::string& v) -> Problem {
+                     if (v != "security.insecure")
+                         return "--allow takes security.insecure, got '" + v +
+                                "' (network.host is not needed: RUN uses the host network "
+                                "unless --network=none)";
+                     cmd.allow_security_insecure = true;
+                     return std::nullopt;
+                 }});
+    o.push_back({"--secret", "id=ID,src=FILE",
+                 "a secret for RUN --mount=type=secret (also id=ID,env=VAR);\n"
+                 "never stored in the image or the cache",
+                 true, [&cmd](const std::string& v) { return take_secret(v, cmd); }});
+    o.push_back(
+        {"--compression", "gzip|zstd", "layer compression (default gzip)", false,
+         one_of<C>("--compression", cmd.compression, {{"gzip", C::gzip}, {"zstd", C::zstd}})});
+    o.push_back(
+        {"--snapshotter", "auto|overlayfs|scan",
+         "how each step's changes are found: overlayfs (the upper\n"
+         "directory is the diff; needs root) or scanning the tree\n"
+         "(default auto: overlayfs where it can be mounted)",
+         false,
+         one_of<S>("--snapshotter", cmd.snapshotter,
+                   {{"auto", S::automatic}, {"overlayfs", S::overlayfs}, {"scan", S::scan}})});
+    o.push_back({"--max-layer-size", "SIZE",
+                 "the most one image layer may unpack to (default 32G; K, M, G)", false,
+                 [&cmd](const std::string& v) {
+                     return take_size("--max-layer-size", v, cmd.unpack_limits.max_layer_bytes);
+                 }});
+    o.push_back({"--max-unpacked-size", "SIZE",
+                 "the most all layers of the build may unpack to (default 64G)", false,
+                 [&cmd](const std::string& v) {
+                     return take_size("--max-unpacked-size", v, cmd.unpack_limits.max_total_bytes);
+                 }});
+    o.push_back({"--reproducible", "",
+                 "timestamps from SOURCE_DATE_EPOCH (0 when unset): identical\n"
+                 "images from identical inputs",
+                 false, set_flag(cmd.reproducible)});
+    add_registry_options(o, cmd);
+    for (auto& option : o)
+        if (option.name == "--platform") {
+            option.value = "P[,P...]";
+            option.help =
+                "build for these platforms (default: this host's); several\n"
+                "give one image per platform under one image index";
+            option.take = [&cmd](const std::string& v) { return take_platforms(v, cmd); };
+        }
+    return table;
+}
+
+// What the options say together (each one alone was checked as it was taken).
+std::string check_combination(const BuildCommand& cmd,
+                              const std::vector<std::string>& positionals) {
+    if (!positionals.empty()) return "unexpected argument '" + positionals.front() + "'";
     if (cmd.push && cmd.images.empty()) return "--image is required (or --no-push)";
     if (cmd.platforms.size() > 1 && !cmd.tar.empty())
         return "--tar writes one platform's image; with several platforms use --oci-layout or "
                "push";
     return "";
+}
+
+// The secrets as the build reads them: files checked, environment values written to /dev/shm
+// (0600, removed when the command ends). Runs only after the options all parsed.
+void stage_secrets(BuildCommand& cmd) {
+    for (const auto& secret : cmd.secret_options) {
+        if (!secret.source.empty()) {
+            if (!fs::is_regular_file(secret.source))
+                throw std::runtime_error("--secret " + secret.id + ": " + secret.source.string() +
+                                         " is not a file");
+            cmd.secrets[secret.id] = fs::absolute(secret.source);
+            continue;
+        }
+        const char* value = std::getenv(secret.env.c_str());
+        if (!value)
+            throw std::runtime_error("--secret " + secret.id + ": $" + secret.env + " is not set");
+        char path[] = "/dev/shm/envbuilder-secret-XXXXXX";
+        int fd = ::mkstemp(path);
+        if (fd < 0)
+            throw std::runtime_error("--secret " + secret.id + ": cannot hold it in /dev/shm");
+        cmd.secret_files.emplace_back(path);
+        ::fchmod(fd, 0600);
+        const size_t size = std::strlen(value);
+        const bool written = ::write(fd, value, size) == static_cast<ssize_t>(size);
+        ::close(fd);
+        if (!written)
+            throw std::runtime_error("--secret " + secret.id + ": cannot write it to /dev/shm");
+        cmd.secrets[secret.id] = path;
+    }
 }
 
 std::vector<oci::Reference> parse_images(const std::vector<std::string>& images) {
@@ -259,12 +309,12 @@ std::string format_duration(std::chrono::milliseconds d) {
 }
 
 // Plain progress lines: a header per step, its output indented, and how it ended.
-std::function<void(const build::BuildEvent&)> event_printer(std::ostream& out, bool terminal) {
+std::function<void(const executor::BuildEvent&)> event_printer(std::ostream& out, bool terminal) {
     auto transfers = progress_printer(out);
     // On a terminal, a step that printed nothing is finished on its own line: "[3/8] RUN … 1.2s".
     auto header_open = std::make_shared<bool>(false);
-    return [&out, transfers, terminal, header_open](const build::BuildEvent& e) {
-        using K = build::BuildEvent::Kind;
+    return [&out, transfers, terminal, header_open](const executor::BuildEvent& e) {
+        using K = executor::BuildEvent::Kind;
         std::string prefix = "[" + std::to_string(e.step) + "/" + std::to_string(e.steps) + "] ";
         auto close_header = [&] {
             if (*header_open) out << '\n';
@@ -318,9 +368,9 @@ nlohmann::json range_json(const Range& r) {
 }
 
 // One JSON object per line on `out`, for editors: the build's events as they happen.
-std::function<void(const build::BuildEvent&)> json_event_printer(std::ostream& out) {
-    return [&out](const build::BuildEvent& e) {
-        using K = build::BuildEvent::Kind;
+std::function<void(const executor::BuildEvent&)> json_event_printer(std::ostream& out) {
+    return [&out](const executor::BuildEvent& e) {
+        using K = executor::BuildEvent::Kind;
         static const char* names[] = {"step_started", "step_finished", "output",
                                       "transfer",     "message",       "warning"};
         nlohmann::json j = {
@@ -430,36 +480,63 @@ Source find_source(const BuildCommand& cmd, std::ostream& human) {
                              ": names no image, build.dockerfile or dockerComposeFile");
 }
 
-// The built (or pulled) image, wherever it should go.
-struct Output {
-    std::string manifest;  // an image manifest, or the index of `platforms`
-    std::string media_type;
-    oci::Descriptor config;
-    std::vector<oci::Descriptor> layers;
-    std::vector<Output> platforms;  // several platforms: each one's image
-};
+const oci::Descriptor& descriptor_of(const oci::StoredImage& image) {
+    return image.manifest_descriptor;
+}
+const oci::Descriptor& descriptor_of(const oci::StoredIndex& index) {
+    return index.descriptor;
+}
+const std::string& manifest_bytes(const oci::StoredImage& image) {
+    return image.manifest;
+}
+const std::string& manifest_bytes(const oci::StoredIndex& index) {
+    return index.index;
+}
 
-// The image index (OCI) of several platforms' images.
-std::string image_index(const std::vector<Output>& images,
-                        const std::vector<oci::Platform>& platforms) {
-    nlohmann::json index = {{"schemaVersion", 2},
-                            {"mediaType", oci::kMediaTypeImageIndex},
-                            {"manifests", nlohmann::json::array()}};
-    for (size_t i = 0; i < images.size(); ++i) {
-        nlohmann::json platform = {{"architecture", platforms[i].architecture},
-                                   {"os", platforms[i].os}};
-        if (!platforms[i].variant.empty()) platform["variant"] = platforms[i].variant;
-        index["manifests"].push_back({{"mediaType", images[i].media_type},
-                                      {"digest", oci::digest_of(images[i].manifest).str()},
-                                      {"size", images[i].manifest.size()},
-                                      {"platform", platform}});
+// The executor's request: the source's settings, overridden by the command line's.
+executor::BuildRequest build_request(const BuildCommand& cmd, const Source& source) {
+    executor::BuildRequest request;
+    request.dockerfile = source.dockerfile;
+    request.context = source.context;
+    request.build_args = source.args;
+    for (const auto& [k, v] : cmd.build_args) request.build_args[k] = v;
+    request.target = cmd.target ? *cmd.target : source.target;
+    request.base_image = cmd.base_image;
+    request.platform = cmd.platform;
+    request.cache_dir = cmd.cache_dir;
+    request.registry = cmd.options;
+    request.compression = cmd.compression;
+    request.snapshotter = cmd.snapshotter;
+    request.unpack_limits = cmd.unpack_limits;
+    request.no_cache = cmd.no_cache;
+    request.allow_security_insecure = cmd.allow_security_insecure;
+    request.secrets = cmd.secrets;
+    if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
+        try {
+            request.source_date_epoch = std::stoll(epoch);
+        } catch (const std::exception&) {
+            throw std::runtime_error(
+                std::string("SOURCE_DATE_EPOCH must be a number of seconds, got '") + epoch + "'");
+        }
+    } else if (cmd.reproducible) {
+        request.source_date_epoch = 0;
     }
-    return index.dump();
+    return request;
 }
 
 }  // namespace
 
 int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    BuildCommand cmd;
+    // Parsed before anything else happens (even the user namespace): --help and a bad option are
+    // answered at once, and a command that does not parse has done nothing.
+    {
+        CommandTable table = build_table(cmd);
+        ParseOutcome outcome = parse_options(table, args);
+        if (outcome.problem.empty() && !outcome.help)
+            outcome.problem = check_combination(cmd, outcome.positionals);
+        if (auto code = finish_parsing(table, outcome, out, err)) return *code;
+    }
     if (::geteuid() != 0 && !inside_build_user_namespace()) {
         std::vector<std::string> again{"build"};
         again.insert(again.end(), args.begin(), args.end());
@@ -471,15 +548,16 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
     // EINVAL and keep the host's; the executor unmounts what it mounted either way.)
     if (::geteuid() == 0 && ::unshare(CLONE_NEWNS) == 0)
         ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
-    BuildCommand cmd;
     struct SecretCleanup {
         BuildCommand& cmd;
         ~SecretCleanup() {
             for (const auto& f : cmd.secret_files) ::unlink(f.c_str());
         }
     } cleanup{cmd};
-    if (std::string problem = parse(args, cmd); !problem.empty()) {
-        err << "envbuilder build: " << problem << "\n" << kUsage << kRegistryOptionsHelp;
+    try {
+        stage_secrets(cmd);
+    } catch (const std::runtime_error& e) {
+        err << "envbuilder build: " << e.what() << '\n';
         return 2;
     }
     // With --progress json, stdout carries only JSON lines; the human lines go to stderr.
@@ -493,7 +571,8 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
         cmd.options.on_transfer = nullptr;
         oci::BlobStore store(cmd.cache_dir);
         store.remove_abandoned_temporaries();
-        Output result;
+        // One platform's image, or the index of several platforms' images.
+        std::variant<oci::StoredImage, oci::StoredIndex> result;
         std::optional<oci::Reference> origin;  // where a pulled image came from (for mounts)
         if (source.image) {
             // An image-based devcontainer: the image is the result, unchanged.
@@ -523,84 +602,38 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
             }
             human << "image " << pulled.ref.familiar() << " " << pulled.manifest.digest.str()
                   << " from " << pulled.manifest.source << '\n';
-            result = {pulled.manifest.body,
-                      pulled.parsed.media_type,
-                      pulled.parsed.config,
-                      pulled.parsed.layers,
-                      {}};
+            result = registry::stored_image(pulled);
         } else {
-            build::BuildRequest request;
-            request.dockerfile = source.dockerfile;
+            executor::BuildRequest request = build_request(cmd, source);
             failed_file = source.dockerfile;
-            request.context = source.context;
-            request.build_args = source.args;
-            for (const auto& [k, v] : cmd.build_args) request.build_args[k] = v;
-            request.target = cmd.target ? *cmd.target : source.target;
-            request.base_image = cmd.base_image;
-            request.platform = cmd.platform;
-            request.cache_dir = cmd.cache_dir;
-            request.registry = cmd.options;
-            request.compression = cmd.compression;
-            request.snapshotter = cmd.snapshotter;
-            request.unpack_limits = cmd.unpack_limits;
-            request.no_cache = cmd.no_cache;
-            request.allow_security_insecure = cmd.allow_security_insecure;
-            request.secrets = cmd.secrets;
-            if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
-                try {
-                    request.source_date_epoch = std::stoll(epoch);
-                } catch (const std::exception&) {
-                    throw std::runtime_error(
-                        std::string("SOURCE_DATE_EPOCH must be a number of seconds, got '") +
-                        epoch + "'");
-                }
-            } else if (cmd.reproducible) {
-                request.source_date_epoch = 0;
-            }
             request.on_event = cmd.json_progress ? json_event_printer(json_out)
                                                  : event_printer(human, ::isatty(1) == 1);
             human << "building " << source.dockerfile.string() << " (context "
                   << source.context.string() << ")\n";
             if (cmd.platforms.size() > 1) {
+                std::vector<oci::PlatformImage> images;
                 for (const auto& platform : cmd.platforms) {
                     human << "platform " << platform.str() << '\n';
                     request.platform = platform;
-                    build::BuiltImage built = build::build_image(request);
-                    result.platforms.push_back({built.manifest,
-                                                oci::kMediaTypeImageManifest,
-                                                built.config,
-                                                built.layers,
-                                                {}});
-                    store.put_bytes(built.manifest);
+                    images.push_back({platform, executor::build_image(request)});
                 }
-                result.manifest = image_index(result.platforms, cmd.platforms);
-                result.media_type = oci::kMediaTypeImageIndex;
+                result = oci::build_image_index(images);
             } else {
-                build::BuiltImage built = build::build_image(request);
-                result = {
-                    built.manifest, oci::kMediaTypeImageManifest, built.config, built.layers, {}};
+                result = static_cast<oci::StoredImage>(executor::build_image(request));
             }
         }
-        oci::Digest digest = oci::digest_of(result.manifest);
-        store.put_bytes(result.manifest);
+        const oci::Descriptor& top = std::visit(
+            [](const auto& r) -> const oci::Descriptor& { return descriptor_of(r); }, result);
+        const oci::Digest digest = top.digest;
+        // The top manifest is kept in the store too: a later pull of what was pushed finds it.
+        store.put_bytes(std::visit(
+            [](const auto& r) -> const std::string& { return manifest_bytes(r); }, result));
         if (!cmd.oci_layout.empty()) {
-            auto layout = oci::ImageLayout::create(cmd.oci_layout);
-            for (const Output& part : result.platforms) {
-                for (const auto& l : part.layers) layout.blobs().import_from(store, l.digest);
-                layout.blobs().import_from(store, part.config.digest);
-                layout.blobs().import_from(store, oci::digest_of(part.manifest));
-            }
-            for (const auto& l : result.layers) layout.blobs().import_from(store, l.digest);
-            if (result.platforms.empty()) layout.blobs().import_from(store, result.config.digest);
-            layout.blobs().import_from(store, digest);
             std::string tag = targets.empty()
                                   ? "latest"
                                   : (targets[0].digest.empty() ? targets[0].tag : "latest");
-            layout.add_manifest({result.media_type,
-                                 digest,
-                                 result.manifest.size(),
-                                 {{oci::kAnnotationRefName, tag}},
-                                 {}});
+            std::visit([&](const auto& r) { oci::write_oci_layout(cmd.oci_layout, r, store, tag); },
+                       result);
             human << "wrote OCI layout " << cmd.oci_layout.string() << " (" << tag << ")\n";
         }
         if (!cmd.tar.empty()) {
@@ -608,31 +641,20 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
             for (const auto& ref : targets)
                 if (ref.digest.empty()) tags.push_back(ref.familiar_name() + ":" + ref.tag);
             if (tags.empty()) tags.push_back("envbuilder/image:latest");
-            oci::write_docker_archive(cmd.tar, result.config, result.layers, store, tags);
+            // check_combination allows --tar with one platform only: the result is one image.
+            oci::write_docker_archive(cmd.tar, std::get<oci::StoredImage>(result), store, tags);
             human << "wrote docker-archive " << cmd.tar.string() << " (" << tags[0] << ")\n";
         }
         if (cmd.push) {
             cmd.options.on_transfer = progress_printer(human);
             registry::RegistryClient client(cmd.options);
             for (const auto& ref : targets) {
-                if (origin)
-                    for (const auto& l : result.layers) client.remember_blob(*origin, l.digest);
-                // Each platform's image by digest, then the index under the tag.
-                for (const Output& part : result.platforms) {
-                    std::vector<oci::Descriptor> blobs = part.layers;
-                    blobs.push_back(part.config);
-                    client.push_blobs(ref, blobs, store);
-                    client.push_manifest(ref, oci::digest_of(part.manifest).str(), part.manifest,
-                                         part.media_type);
-                }
-                if (result.platforms.empty()) {
-                    std::vector<oci::Descriptor> blobs = result.layers;
-                    blobs.push_back(result.config);
-                    client.push_blobs(ref, blobs, store);
-                }
                 oci::Digest pushed =
-                    client.push_manifest(ref, ref.digest.empty() ? ref.tag : ref.digest,
-                                         result.manifest, result.media_type);
+                    std::holds_alternative<oci::StoredImage>(result)
+                        ? registry::push_image(client, ref, std::get<oci::StoredImage>(result),
+                                               store, origin)
+                        : registry::push_image(client, ref, std::get<oci::StoredIndex>(result),
+                                               store);
                 human << "pushed " << ref.str() << "@" << pushed.str() << '\n';
                 pushed_refs.push_back(ref.str() + "@" + pushed.str());
             }
@@ -646,7 +668,7 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
                             {"type", "result"}, {"digest", digest.str()}, {"pushed", pushed_refs}})
                      << std::endl;
         return 0;
-    } catch (const build::BuildError& e) {
+    } catch (const executor::BuildError& e) {
         err << "envbuilder build: " << e.what() << '\n';
         if (cmd.json_progress) {
             nlohmann::json j = {

@@ -4,52 +4,30 @@
 
 #include "cli/lint_output.h"
 #include "cli/lint_targets.h"
+#include "cli/option_table.h"
 
 namespace envbuilder::cli {
 
-namespace {
-constexpr const char* kUsage =
-    "usage: envbuilder lint [--format text|json|sarif] PATH...\n"
-    "  PATH: a Dockerfile, a devcontainer.json, or a directory (its devcontainer config and the\n"
-    "        Dockerfile that config names, or else its Dockerfile)\n";
-}
-
 int run_lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     std::string format = "text";
-    std::vector<std::string> targets;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "-h" || a == "--help") {
-            out << kUsage;
-            return 0;
-        }
-        if (a == "--format" || a == "-f") {
-            if (i + 1 >= args.size()) {
-                err << "envbuilder lint: --format needs a value (text, json or sarif)\n" << kUsage;
-                return 2;
-            }
-            format = args[++i];
-        } else if (a.rfind("--format=", 0) == 0) {
-            format = a.substr(9);
-        } else if (a == "--") {
-            targets.insert(targets.end(), args.begin() + static_cast<long>(i) + 1, args.end());
-            break;
-        } else if (a.size() > 1 && a[0] == '-') {
-            err << "envbuilder lint: unknown option '" << a << "'\n" << kUsage;
-            return 2;
-        } else {
-            targets.push_back(a);
-        }
-    }
-    if (format != "text" && format != "json" && format != "sarif") {
-        err << "envbuilder lint: unknown format '" << format
-            << "' (expected text, json or sarif)\n";
-        return 2;
-    }
-    if (targets.empty()) {
-        err << "envbuilder lint: no file or directory given\n" << kUsage;
-        return 2;
-    }
+    CommandTable table{
+        "lint",
+        "[--format text|json|sarif] PATH...",
+        {{"--format", "text|json|sarif", "how the diagnostics are written (default text)", false,
+          [&format](const std::string& v) -> std::optional<std::string> {
+              if (v != "text" && v != "json" && v != "sarif")
+                  return "unknown format '" + v + "' (expected text, json or sarif)";
+              format = v;
+              return std::nullopt;
+          },
+          "-f"}},
+        "PATH: a Dockerfile, a devcontainer.json, or a directory (its devcontainer config and the\n"
+        "      Dockerfile that config names, or else its Dockerfile)\n"};
+    ParseOutcome outcome = parse_options(table, args);
+    if (outcome.problem.empty() && !outcome.help && outcome.positionals.empty())
+        outcome.problem = "no file or directory given";
+    if (auto code = finish_parsing(table, outcome, out, err)) return *code;
+    const std::vector<std::string>& targets = outcome.positionals;
 
     std::vector<std::string> errors;
     auto files = lint_targets(targets, errors);

@@ -8,13 +8,17 @@
 #include <fstream>
 #include <ostream>
 #include <sstream>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/option_table.h"
 #include "oci/layout.h"
 #include "oci/manifest.h"
+#include "oci/write_layout.h"
 #include "registry/client.h"
 #include "registry/image_pull.h"
+#include "registry/image_push.h"
 
 namespace envbuilder::cli {
 
@@ -28,28 +32,54 @@ struct RegistryCommand : RegistrySettings {
     fs::path oci_layout;
 };
 
-const char* const kOptionsHelp = kRegistryOptionsHelp;
-
-// Parses the shared options; returns an error message or "".
-std::string parse(const std::vector<std::string>& args, bool allow_layout, RegistryCommand& cmd) {
+// The table of pull, push or inspect: the registry options, and pull's --oci-layout.
+CommandTable command_table(const std::string& command, RegistryCommand& cmd) {
     static_cast<RegistrySettings&>(cmd) = default_registry_settings();
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (auto problem = parse_registry_option(args, i, cmd)) {
-            if (!problem->empty()) return *problem;
-        } else if (a == "--oci-layout" && allow_layout) {
-            if (i + 1 >= args.size()) return "--oci-layout needs a directory";
-            cmd.oci_layout = args[++i];
-        } else if (!a.empty() && a[0] == '-') {
-            return "unknown option '" + a + "'";
-        } else if (cmd.reference.empty()) {
-            cmd.reference = a;
-        } else {
-            return "unexpected argument '" + a + "'";
+    CommandTable table;
+    table.command = command;
+    if (command == "pull") {
+        table.synopsis = "REF [--oci-layout DIR] [options]";
+        table.options.push_back({"--oci-layout", "DIR",
+                                 "also write the image into this OCI image layout (under REF's "
+                                 "tag)",
+                                 false, [&cmd](const std::string& v) -> std::optional<std::string> {
+                                     cmd.oci_layout = v;
+                                     return std::nullopt;
+                                 }});
+        table.notes = "REF: the image, e.g. docker.io/library/alpine:3.20 or name@sha256:...\n";
+    } else if (command == "push") {
+        table.synopsis = "OCI-LAYOUT-DIR REF [options]";
+        table.notes =
+            "Pushes the layout's one image, or the one whose ref name is REF's tag; an image\n"
+            "index is pushed with every image it lists. Blobs first, the tag last.\n";
+    } else {
+        table.synopsis = "REF [options]";
+        table.notes =
+            "Prints the image's manifest, config and which source served each, as JSON.\n";
+    }
+    add_registry_options(table.options, cmd);
+    return table;
+}
+
+// Parses a registry command's arguments into `cmd`: `positionals` names what the command takes
+// (REF, or DIR then REF). Returns the exit code when the command should not go on.
+std::optional<int> parse(const std::string& command, const std::vector<std::string>& args,
+                         const std::vector<std::string>& positionals, RegistryCommand& cmd,
+                         std::string& layout_dir, std::ostream& out, std::ostream& err) {
+    CommandTable table = command_table(command, cmd);
+    ParseOutcome outcome = parse_options(table, args);
+    if (outcome.problem.empty() && !outcome.help) {
+        const auto& given = outcome.positionals;
+        if (given.size() < positionals.size())
+            outcome.problem = "no " + positionals[given.size()] + " given";
+        else if (given.size() > positionals.size())
+            outcome.problem = "unexpected argument '" + given[positionals.size()] + "'";
+        else {
+            cmd.reference = given.back();
+            if (given.size() == 2) layout_dir = given.front();
         }
     }
-    if (cmd.reference.empty()) return "no image reference given";
-    return "";
+    return finish_parsing(table, outcome, out, err);
 }
 
 using Resolved = registry::PulledImage;
@@ -71,16 +101,56 @@ Resolved resolve(registry::RegistryClient& client, const RegistryCommand& cmd,
     return r;
 }
 
+// One image manifest of the layout, with its blobs checked present (a push must not fail
+// half-way on a blob it could have found missing up front).
+oci::StoredImage layout_manifest(oci::ImageLayout& layout, const oci::Descriptor& d,
+                                 const oci::Manifest& m, const std::string& layout_dir) {
+    oci::StoredImage image{layout.blobs().read(d.digest), d, m.config, m.layers};
+    image.manifest_descriptor.platform.reset();
+    image.manifest_descriptor.annotations.clear();
+    for (const auto& blob : m.layers)
+        if (!layout.blobs().has(blob.digest))
+            throw std::runtime_error("blob " + blob.digest.str() + " is missing from " +
+                                     layout_dir);
+    if (!layout.blobs().has(m.config.digest))
+        throw std::runtime_error("blob " + m.config.digest.str() + " is missing from " +
+                                 layout_dir);
+    return image;
+}
+
+// What `top` names in the layout: an image, or an index of images.
+std::variant<oci::StoredImage, oci::StoredIndex> layout_image(oci::ImageLayout& layout,
+                                                              const oci::Descriptor& top,
+                                                              const std::string& layout_dir) {
+    auto parse_document = [&](const oci::Descriptor& d) {
+        auto doc = oci::parse_manifest_document(layout.blobs().read(d.digest), d.media_type);
+        if (auto* error = std::get_if<oci::ManifestError>(&doc))
+            throw std::runtime_error(layout_dir + ": " + d.digest.str() + ": " + error->message);
+        return doc;
+    };
+    auto doc = parse_document(top);
+    if (auto* manifest = std::get_if<oci::Manifest>(&doc))
+        return layout_manifest(layout, top, *manifest, layout_dir);
+    oci::StoredIndex index{layout.blobs().read(top.digest), top, {}};
+    index.descriptor.annotations.clear();
+    for (const auto& child : std::get<oci::Index>(doc).manifests) {
+        auto child_doc = parse_document(child);
+        auto* manifest = std::get_if<oci::Manifest>(&child_doc);
+        if (!manifest)
+            throw std::runtime_error(layout_dir + ": the index lists another index (" +
+                                     child.digest.str() +
+                                     "); only an index of image manifests can be pushed");
+        index.images.push_back(layout_manifest(layout, child, *manifest, layout_dir));
+    }
+    return index;
+}
+
 }  // namespace
 
 int run_pull(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     RegistryCommand cmd;
-    if (std::string problem = parse(args, true, cmd); !problem.empty()) {
-        err << "envbuilder pull: " << problem
-            << "\nusage: envbuilder pull REF [--oci-layout DIR] [options]\n"
-            << kOptionsHelp;
-        return 2;
-    }
+    std::string unused;
+    if (auto code = parse("pull", args, {"image reference"}, cmd, unused, out, err)) return *code;
     try {
         cmd.options.on_transfer = progress_printer(out);
         registry::RegistryClient client(cmd.options);
@@ -88,19 +158,9 @@ int run_pull(const std::vector<std::string>& args, std::ostream& out, std::ostre
         if (size_t n = cache.remove_abandoned_temporaries())
             out << "removed " << n << " partial download(s) left by an interrupted pull\n";
         Resolved r = resolve(client, cmd, cache, out, true);
-        std::vector<oci::Descriptor> blobs{r.parsed.config};
-        blobs.insert(blobs.end(), r.parsed.layers.begin(), r.parsed.layers.end());
         if (!cmd.oci_layout.empty()) {
-            auto layout = oci::ImageLayout::create(cmd.oci_layout);
-            for (const auto& blob : blobs) layout.blobs().import_from(cache, blob.digest);
-            layout.blobs().import_from(cache, r.manifest.digest);
-            oci::Descriptor d{
-                r.parsed.media_type,
-                r.manifest.digest,
-                r.manifest.body.size(),
-                {{oci::kAnnotationRefName, r.ref.digest.empty() ? r.ref.tag : r.ref.digest}},
-                std::nullopt};
-            layout.add_manifest(d);
+            oci::write_oci_layout(cmd.oci_layout, registry::stored_image(r), cache,
+                                  r.ref.digest.empty() ? r.ref.tag : r.ref.digest);
             out << "wrote OCI layout " << cmd.oci_layout.string() << '\n';
         }
         out << "pulled " << r.ref.str() << " " << r.manifest.digest.str() << '\n';
@@ -115,23 +175,11 @@ int run_pull(const std::vector<std::string>& args, std::ostream& out, std::ostre
 // An image index is pushed with every manifest it lists. Blobs the registry has are skipped; the
 // tag is written last, so a failure never leaves the tag pointing at a partial image.
 int run_push(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    std::vector<std::string> rest;
-    std::string layout_dir;
-    for (const auto& a : args) {
-        if (layout_dir.empty() && !a.empty() && a[0] != '-')
-            layout_dir = a;
-        else
-            rest.push_back(a);
-    }
     RegistryCommand cmd;
-    std::string problem =
-        layout_dir.empty() ? "no OCI layout directory given" : parse(rest, false, cmd);
-    if (!problem.empty()) {
-        err << "envbuilder push: " << problem
-            << "\nusage: envbuilder push OCI-LAYOUT-DIR REF [options]\n"
-            << kOptionsHelp;
-        return 2;
-    }
+    std::string layout_dir;
+    if (auto code = parse("push", args, {"OCI layout directory", "image reference"}, cmd,
+                          layout_dir, out, err))
+        return *code;
     try {
         auto parsed_ref = oci::parse_reference(cmd.reference);
         if (auto* e = oci::get_error(parsed_ref))
@@ -150,31 +198,13 @@ int run_push(const std::vector<std::string>& args, std::ostream& out, std::ostre
                                      " images and none is named '" + ref.tag + "'");
         cmd.options.on_transfer = progress_printer(out);
         registry::RegistryClient client(cmd.options);
-        // Pushes one image manifest's blobs, then the manifest by digest.
-        auto push_manifest_tree = [&](const oci::Descriptor& d, auto& self) -> void {
-            std::string body = layout.blobs().read(d.digest);
-            auto doc = oci::parse_manifest_document(body, d.media_type);
-            if (auto* error = std::get_if<oci::ManifestError>(&doc))
-                throw std::runtime_error(error->message);
-            if (auto* index = std::get_if<oci::Index>(&doc)) {
-                for (const auto& child : index->manifests) self(child, self);
-            } else {
-                const auto& m = std::get<oci::Manifest>(doc);
-                std::vector<oci::Descriptor> blobs{m.config};
-                blobs.insert(blobs.end(), m.layers.begin(), m.layers.end());
-                for (const auto& blob : blobs)
-                    if (!layout.blobs().has(blob.digest))
-                        throw std::runtime_error("blob " + blob.digest.str() + " is missing from " +
-                                                 layout_dir);
-                client.push_blobs(ref, blobs, layout.blobs());
-            }
-            if (d.digest != top->digest)
-                client.push_manifest(ref, d.digest.str(), body, d.media_type);
-        };
-        push_manifest_tree(*top, push_manifest_tree);
-        std::string body = layout.blobs().read(top->digest);
-        std::string tag = ref.digest.empty() ? ref.tag : ref.digest;
-        oci::Digest pushed = client.push_manifest(ref, tag, body, top->media_type);
+        std::variant<oci::StoredImage, oci::StoredIndex> stored =
+            layout_image(layout, *top, layout_dir);
+        oci::Digest pushed = std::visit(
+            [&](const auto& image) {
+                return registry::push_image(client, ref, image, layout.blobs());
+            },
+            stored);
         out << "pushed " << ref.str() << " " << pushed.str() << '\n';
         return 0;
     } catch (const std::exception& e) {
@@ -185,11 +215,9 @@ int run_push(const std::vector<std::string>& args, std::ostream& out, std::ostre
 
 int run_inspect(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     RegistryCommand cmd;
-    if (std::string problem = parse(args, false, cmd); !problem.empty()) {
-        err << "envbuilder inspect: " << problem << "\nusage: envbuilder inspect REF [options]\n"
-            << kOptionsHelp;
-        return 2;
-    }
+    std::string unused;
+    if (auto code = parse("inspect", args, {"image reference"}, cmd, unused, out, err))
+        return *code;
     try {
         registry::RegistryClient client(cmd.options);
         std::ostringstream log;

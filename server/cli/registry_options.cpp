@@ -59,18 +59,6 @@ std::optional<std::string> parse_low_speed_limit(const std::string& value,
 
 }  // namespace
 
-const char* const kRegistryOptionsHelp =
-    "  --registry-mirror URL|REGISTRY=URL   pull through a mirror (repeatable, tried in order)\n"
-    "  --no-mirror-fallback                 never pull from the origin when mirrors are set\n"
-    "  --insecure-registry HOST             allow plain HTTP or unverified TLS for HOST\n"
-    "  --platform OS/ARCH[/VARIANT]         which image of a multi-platform index (default: this "
-    "host)\n"
-    "  --cache-dir DIR                      blob store (default $XDG_CACHE_HOME/envbuilder)\n"
-    "  --low-speed-limit BYTES/SECONDS      fail a transfer slower than this (default 1024/30)\n"
-    "  --transfer-timeout SECONDS           the longest one transfer may take (default 3600, 0: "
-    "none)\n"
-    "  --max-retry-wait SECONDS             cap on a registry's Retry-After (default 60)\n";
-
 RegistrySettings default_registry_settings() {
     RegistrySettings settings;
     settings.options.credentials = registry::CredentialStore::from_environment();
@@ -78,53 +66,67 @@ RegistrySettings default_registry_settings() {
     return settings;
 }
 
-std::optional<std::string> parse_registry_option(const std::vector<std::string>& args, size_t& i,
-                                                 RegistrySettings& settings) {
-    const std::string& a = args[i];
-    auto value = [&]() -> std::optional<std::string> {
-        if (i + 1 >= args.size()) return std::nullopt;
-        return args[++i];
-    };
-    std::optional<std::string> v;
-    if (a == "--registry-mirror") {
-        if (!(v = value())) return "--registry-mirror needs a value";
-        try {
-            registry::add_mirror(settings.options, *v);
-        } catch (const std::invalid_argument& e) {
-            return e.what();
-        }
-    } else if (a == "--no-mirror-fallback") {
-        settings.options.mirror_fallback = false;
-    } else if (a == "--insecure-registry") {
-        if (!(v = value())) return "--insecure-registry needs a host";
-        settings.options.insecure_registries.insert(*v);
-    } else if (a == "--platform") {
-        if (!(v = value())) return "--platform needs a value";
-        std::string problem;
-        settings.platform = oci::parse_platform(*v, &problem);
-        if (!settings.platform) return problem;
-    } else if (a == "--low-speed-limit") {
-        if (!(v = value())) return "--low-speed-limit needs BYTES/SECONDS";
-        if (auto problem = parse_low_speed_limit(*v, settings.options.limits)) return problem;
-    } else if (a == "--transfer-timeout") {
-        if (!(v = value())) return "--transfer-timeout needs a number of seconds";
-        auto seconds = whole_number(*v, 0, 7 * 86400);
-        if (!seconds)
-            return "--transfer-timeout takes whole seconds from 0 (no limit) to 604800, got '" +
-                   *v + "'";
-        settings.options.limits.deadline_seconds = *seconds;
-    } else if (a == "--max-retry-wait") {
-        if (!(v = value())) return "--max-retry-wait needs a number of seconds";
-        auto seconds = whole_number(*v, 0, 86400);
-        if (!seconds) return "--max-retry-wait takes whole seconds up to 86400, got '" + *v + "'";
-        settings.options.max_retry_wait = std::chrono::seconds(*seconds);
-    } else if (a == "--cache-dir") {
-        if (!(v = value())) return "--cache-dir needs a directory";
-        settings.cache_dir = *v;
-    } else {
-        return std::nullopt;
-    }
-    return std::string();
+void add_registry_options(std::vector<Option>& options, RegistrySettings& settings) {
+    using Problem = std::optional<std::string>;
+    options.push_back({"--registry-mirror", "URL|REGISTRY=URL",
+                       "pull through a mirror (tried in order; a bare URL mirrors\nDocker Hub)",
+                       true, [&settings](const std::string& v) -> Problem {
+                           try {
+                               registry::add_mirror(settings.options, v);
+                           } catch (const std::invalid_argument& e) {
+                               return e.what();
+                           }
+                           return std::nullopt;
+                       }});
+    options.push_back({"--no-mirror-fallback", "",
+                       "never pull from the origin when mirrors are set", false,
+                       [&settings](const std::string&) -> Problem {
+                           settings.options.mirror_fallback = false;
+                           return std::nullopt;
+                       }});
+    options.push_back({"--insecure-registry", "HOST", "allow plain HTTP or unverified TLS for HOST",
+                       true, [&settings](const std::string& v) -> Problem {
+                           settings.options.insecure_registries.insert(v);
+                           return std::nullopt;
+                       }});
+    options.push_back({"--platform", "OS/ARCH[/VARIANT]",
+                       "which image of a multi-platform index (default: this host)", false,
+                       [&settings](const std::string& v) -> Problem {
+                           std::string problem;
+                           settings.platform = oci::parse_platform(v, &problem);
+                           if (!settings.platform) return "--platform: " + problem;
+                           return std::nullopt;
+                       }});
+    options.push_back({"--cache-dir", "DIR", "blob store (default $XDG_CACHE_HOME/envbuilder)",
+                       false, [&settings](const std::string& v) -> Problem {
+                           settings.cache_dir = v;
+                           return std::nullopt;
+                       }});
+    options.push_back({"--low-speed-limit", "BYTES/SECONDS",
+                       "fail a transfer slower than this (default 1024/30)", false,
+                       [&settings](const std::string& v) {
+                           return parse_low_speed_limit(v, settings.options.limits);
+                       }});
+    options.push_back({"--transfer-timeout", "SECONDS",
+                       "the longest one transfer may take (default 3600, 0: none)", false,
+                       [&settings](const std::string& v) -> Problem {
+                           auto seconds = whole_number(v, 0, 7 * 86400);
+                           if (!seconds)
+                               return "--transfer-timeout takes whole seconds from 0 (no limit) "
+                                      "to 604800, got '" +
+                                      v + "'";
+                           settings.options.limits.deadline_seconds = *seconds;
+                           return std::nullopt;
+                       }});
+    options.push_back(
+        {"--max-retry-wait", "SECONDS", "cap on a registry's Retry-After (default 60)", false,
+         [&settings](const std::string& v) -> Problem {
+             auto seconds = whole_number(v, 0, 86400);
+             if (!seconds)
+                 return "--max-retry-wait takes whole seconds up to 86400, got '" + v + "'";
+             settings.options.max_retry_wait = std::chrono::seconds(*seconds);
+             return std::nullopt;
+         }});
 }
 
 // Renders transfer events: one line per finished blob on `out`; on a terminal, also a live status

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/option_table.h"
 #include "oci/manifest.h"
 #include "registry/client.h"
 
@@ -18,16 +19,12 @@ struct RegistrySettings {
     std::filesystem::path cache_dir;
 };
 
-// The help lines for the options parse_registry_option takes.
-extern const char* const kRegistryOptionsHelp;
-
 // Credentials from the environment, the default cache directory.
 RegistrySettings default_registry_settings();
 
-// Takes args[i] when it is a registry option (with its value, advancing i): returns nullopt when
-// it is not one, "" when taken, or what is wrong with it.
-std::optional<std::string> parse_registry_option(const std::vector<std::string>& args, size_t& i,
-                                                 RegistrySettings& settings);
+// The registry options (mirrors, insecure registries, --platform, the cache directory, transfer
+// limits), appended to a command's table; each fills `settings`, which must outlive the table.
+void add_registry_options(std::vector<Option>& options, RegistrySettings& settings);
 
 // Renders transfer events: one line per finished blob on `out`; on a terminal, also a live status
 // line on stderr with the bytes moved so far.

@@ -170,7 +170,7 @@ inline void write_layout(const fs::path& dir, const std::vector<LayoutLayer>& la
 }
 
 struct BuildOutcome {
-    std::optional<build::BuiltImage> image;
+    std::optional<executor::BuiltImage> image;
     std::string error;  // the BuildError's message when the build failed
     std::vector<std::string> messages;
 };
@@ -178,31 +178,31 @@ struct BuildOutcome {
 // Builds `dockerfile` (written into the context as Dockerfile) in this process.
 inline BuildOutcome build_in_process(const fs::path& context, const std::string& dockerfile,
                                      const fs::path& cache_dir,
-                                     build::Snapshotter snapshotter = build::Snapshotter::automatic,
+                                     executor::Snapshotter snapshotter = executor::Snapshotter::automatic,
                                      std::optional<layers::UnpackLimits> limits = std::nullopt) {
     write_text(context / "Dockerfile", dockerfile);
-    build::BuildRequest request;
+    executor::BuildRequest request;
     request.dockerfile = context / "Dockerfile";
     request.context = context;
     request.cache_dir = cache_dir;
     request.snapshotter = snapshotter;
     if (limits) request.unpack_limits = *limits;
     BuildOutcome outcome;
-    request.on_event = [&](const build::BuildEvent& e) {
-        if (e.kind == build::BuildEvent::Kind::message ||
-            e.kind == build::BuildEvent::Kind::warning)
+    request.on_event = [&](const executor::BuildEvent& e) {
+        if (e.kind == executor::BuildEvent::Kind::message ||
+            e.kind == executor::BuildEvent::Kind::warning)
             outcome.messages.push_back(e.text);
     };
     try {
-        outcome.image = build::build_image(request);
-    } catch (const build::BuildError& e) {
+        outcome.image = executor::build_image(request);
+    } catch (const executor::BuildError& e) {
         outcome.error = e.what();
     }
     return outcome;
 }
 
 // Every regular file of the image's layers by path, with its content (later layers win).
-inline std::map<std::string, std::string> files_in_layers(const build::BuiltImage& image,
+inline std::map<std::string, std::string> files_in_layers(const executor::BuiltImage& image,
                                                           const fs::path& cache_dir) {
     oci::BlobStore store(cache_dir);
     std::map<std::string, std::string> files;
@@ -229,7 +229,7 @@ inline std::map<std::string, std::string> files_in_layers(const build::BuiltImag
 }
 
 // True when any file of the image's layers holds `needle`.
-inline bool layers_contain(const build::BuiltImage& image, const fs::path& cache_dir,
+inline bool layers_contain(const executor::BuiltImage& image, const fs::path& cache_dir,
                            const std::string& needle) {
     for (const auto& [name, content] : files_in_layers(image, cache_dir))
         if (content.find(needle) != std::string::npos) return true;

@@ -28,7 +28,9 @@
 
 #include "oci/layout.h"
 #include "oci/manifest.h"
+#include "oci/stored_image.h"
 #include "registry/client.h"
+#include "registry/image_push.h"
 
 extern char** environ;
 
@@ -46,6 +48,13 @@ inline std::string run(const std::string& cmd, int* status = nullptr) {
     int s = pclose(p);
     if (status) *status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
     return out;
+}
+
+// Whether `tool` is on PATH (a test that needs it reports a skip when not).
+inline bool have_tool(const std::string& tool) {
+    int status;
+    run("command -v " + tool + " >/dev/null", &status);
+    return status == 0;
 }
 
 inline int free_port() {
@@ -300,6 +309,17 @@ struct SampleImage {
         all.insert(all.end(), layers.begin(), layers.end());
         return all;
     }
+    // The image as the engine's outputs take it.
+    oci::StoredImage stored() const {
+        return {manifest,
+                {oci::kMediaTypeImageManifest,
+                 oci::digest_of(manifest),
+                 manifest.size(),
+                 {},
+                 std::nullopt},
+                config,
+                layers};
+    }
 };
 
 inline SampleImage sample_image(const fs::path& dir, oci::BlobStore& store, int layers = 1,
@@ -345,11 +365,14 @@ inline SampleImage sample_image(const fs::path& dir, oci::BlobStore& store, int 
     return image;
 }
 
+// Pushes the sample under `tag` of ref's repository, the way every push goes (the engine's).
 inline void push_image(registry::RegistryClient& client, const oci::Reference& ref,
                        const std::string& tag, const oci::BlobStore& store,
                        const SampleImage& image) {
-    for (const auto& blob : image.blobs()) client.push_blob(ref, blob, store);
-    client.push_manifest(ref, tag, image.manifest, oci::kMediaTypeImageManifest);
+    oci::Reference tagged = ref;
+    tagged.tag = tag;
+    tagged.digest.clear();
+    registry::push_image(client, tagged, image.stored(), store);
 }
 
 // Files left in a store's temporary ingest directory (must be none after any failure).

@@ -7,14 +7,13 @@
 using namespace envbuilder;
 
 namespace {
-// Parses `args` as registry options: the first problem, or "" when all were taken.
+// Parses `args` with the registry options' table: the first problem, or "" when all were taken.
 std::string parse(const std::vector<std::string>& args, cli::RegistrySettings& settings) {
-    for (size_t i = 0; i < args.size(); ++i) {
-        auto problem = cli::parse_registry_option(args, i, settings);
-        if (!problem) return "not a registry option: " + args[i];
-        if (!problem->empty()) return *problem;
-    }
-    return "";
+    cli::CommandTable table{"test", "", {}, ""};
+    cli::add_registry_options(table.options, settings);
+    auto outcome = cli::parse_options(table, args);
+    if (!outcome.positionals.empty()) return "not a registry option: " + outcome.positionals[0];
+    return outcome.problem;
 }
 }  // namespace
 
