@@ -8,6 +8,7 @@
 #include "analysis/stage_model.h"
 #include "executor/emulation.h"
 #include "executor/image_config.h"
+#include "executor/instructions/instructions.h"
 #include "layers/apply.h"
 #include "syntax/dockerfile_parser.h"
 #include "syntax/expansion.h"
@@ -198,17 +199,10 @@ StageState Executor::stage_base(size_t index, const Instruction& from, std::stri
     // FROM's image may use global ARGs (and the platform ones).
     StageState globals_scope;
     globals_scope.args = globals_;
-    base = expand(globals_scope, stage.base, from);
-    std::optional<oci::Platform> stage_platform;
-    if (const auto* platform_flag = from.flag("platform"); platform_flag && platform_flag->value) {
-        // FROM --platform=$BUILDPLATFORM (cross-compiling stages) or any other platform: the
-        // image for it is pulled, and its RUN steps run natively or under an emulator.
-        std::string problem;
-        auto parsed =
-            oci::parse_platform(expand(globals_scope, *platform_flag->value, from), &problem);
-        if (!parsed) fail(from, problem);
-        stage_platform = *parsed;
-    }
+    instructions::FromInstruction named =
+        instructions::from(*this, globals_scope, from, stage.base);
+    base = named.base;
+    const std::optional<oci::Platform> stage_platform = named.platform;
     std::optional<size_t> parent;
     if (auto found = df_.find_stage(base); found && *found < index) parent = found;
     if (replaced_stage_ && *replaced_stage_ == index) {

@@ -7,6 +7,14 @@ namespace envbuilder::executor::instructions {
 
 using dockerfile::Instruction;
 
+// FROM is the stage loop's own step: this reads what it names.
+struct FromInstruction {
+    std::string base;                       // the image or stage, expanded
+    std::optional<oci::Platform> platform;  // --platform, when given
+};
+FromInstruction from(StageContext& ctx, const StageState& globals_scope, const Instruction& ins,
+                     const std::string& written_base);
+
 Step run(StageContext& ctx, StageState& s, const Instruction& ins);
 Step copy(StageContext& ctx, StageState& s, const Instruction& ins);
 Step add(StageContext& ctx, StageState& s, const Instruction& ins);
