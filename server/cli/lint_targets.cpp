@@ -63,13 +63,14 @@ struct Job {
 };
 
 // A directory means its devcontainer config(s) and the Dockerfile each names; without a config,
-// its Dockerfile or Containerfile. The folder may also be a config's own (`lint .devcontainer`).
+// its Dockerfile or Containerfile. When the folder has none at the usual places, a
+// devcontainer.json directly in it is the config: the folder is a config's own
+// (`lint .devcontainer`) or holds one on its own (a template's folder).
 std::vector<fs::path> configs_in(const fs::path& dir) {
     std::vector<fs::path> found = devcontainer::find_configs(dir);
     std::error_code ec;
-    if (devcontainer::is_config_location(dir / "devcontainer.json") &&
-        fs::is_regular_file(dir / "devcontainer.json", ec))
-        found.push_back(dir / "devcontainer.json");
+    const fs::path direct = dir / "devcontainer.json";
+    if (found.empty() && fs::is_regular_file(direct, ec)) found.push_back(direct);
     return found;
 }
 
