@@ -453,6 +453,13 @@ Source find_source(const BuildCommand& cmd, std::ostream& human) {
                 config.string() + ":" + std::to_string(d.range.start.line + 1) + ":" +
                 std::to_string(d.range.start.character + 1) + ": " + d.message);
     const auto& dc = analysis.config;
+    // Said by name, never dropped silently, until the build installs features (issue 13).
+    if (dc.features)
+        for (const auto& feature : dc.features->value)
+            human << "warning: " << config.filename().string() << ":"
+                  << feature.id_range.start.line + 1 << ": feature " << feature.id
+                  << " is not installed: envbuilder build does not install Dev Container "
+                     "Features yet\n";
     switch (dc.image_source()) {
         case devcontainer::ImageSource::Image:
             source.image = dc.image->value;
