@@ -1,6 +1,8 @@
 // The stage loop: resolves stages and ARGs, builds each stage the target needs step by step the
 // way Docker's builder (BuildKit) does, and writes the image config and manifest.
 #include "executor/executor.h"
+#include "executor/feature_step.h"
+#include "features/metadata_label.h"
 
 #include <chrono>
 #include <fstream>
@@ -39,6 +41,15 @@ std::string display_text(const Instruction& ins) {
     for (const auto& flag : ins.flags)
         text += " --" + flag.name + (flag.value ? "=" + *flag.value : "");
     return text + " " + ins.arguments;
+}
+
+// Whether a devcontainer build has entries of its own for the metadata label (without any, the
+// base image's label stays as it is).
+bool writes_label(const DevcontainerBuild& dc) {
+    if (dc.config_file.empty()) return false;
+    for (const auto& entry : dc.metadata_entries)
+        if (!(entry.is_object() && entry.empty())) return true;
+    return false;
 }
 
 // The cache directory, made private (0700) before anything is stored in it.
@@ -98,6 +109,8 @@ BuildEvent Executor::event(BuildEvent::Kind kind, const Instruction* ins) const 
     if (ins) {
         e.instruction = display_text(*ins);
         e.range = ins->range;
+        auto file = stand_in_files_.find(ins);
+        if (file != stand_in_files_.end()) e.file = file->second.path;
     }
     return e;
 }
@@ -117,11 +130,15 @@ std::vector<std::string> Executor::expand_words(const StageState& s, const std::
 }
 
 std::string Executor::location(const Instruction& ins) const {
-    return file_label_ + ":" + std::to_string(ins.range.start.line + 1);
+    auto file = stand_in_files_.find(&ins);
+    return (file == stand_in_files_.end() ? file_label_ : file->second.label) + ":" +
+           std::to_string(ins.range.start.line + 1);
 }
 
 void Executor::fail(const Instruction& ins, const std::string& what) const {
-    throw BuildError(location(ins) + ": " + ins.keyword + ": " + what, ins.range);
+    auto file = stand_in_files_.find(&ins);
+    throw BuildError(location(ins) + ": " + ins.keyword + ": " + what, ins.range, 0,
+                     file == stand_in_files_.end() ? fs::path() : file->second.path);
 }
 
 void Executor::message(BuildEvent::Kind kind, const std::string& text) const {
@@ -288,6 +305,82 @@ void Executor::run_stage(size_t index) {
     stages_[index] = std::move(s);
 }
 
+Instruction& Executor::stand_in(const std::string& keyword, const std::string& arguments,
+                                const Range& range) {
+    Instruction& ins = stand_ins_.emplace_back();
+    ins.keyword = keyword;
+    ins.arguments = arguments;
+    ins.range = range;
+    stand_in_files_[&ins] = {request_.devcontainer.config_file,
+                             request_.devcontainer.config_file.filename().string()};
+    return ins;
+}
+
+void Executor::reported_step(StageState& s, const Instruction& ins, const Step& step) {
+    check_cancelled();
+    ++step_;
+    current_ = &ins;
+    const auto started = std::chrono::steady_clock::now();
+    emit(event(BuildEvent::Kind::step_started, &ins));
+    BuildEvent done = event(BuildEvent::Kind::step_finished, &ins);
+    done.cached = record(s, ins, step);
+    done.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    emit(done);
+}
+
+void Executor::install_features(StageState& s) {
+    if (request_.devcontainer.features.empty()) return;
+    // Features build on the stage's result, not inside it: its ARGs are out of scope, as in the
+    // stage the devcontainers CLI adds for them.
+    s.args.clear();
+    const auto& features = request_.devcontainer.features;
+    for (size_t i = 0; i < features.size(); ++i) {
+        const FeatureInstall& feature = features[i];
+        Instruction& ins = stand_in(
+            "FEATURE",
+            feature.id + (feature.options_text.empty() ? "" : " (" + feature.options_text + ")"),
+            feature.range);
+        reported_step(s, ins, feature_step(*this, s, feature, i, ins));
+    }
+}
+
+void Executor::write_devcontainer_metadata(StageState& s) {
+    const DevcontainerBuild& dc = request_.devcontainer;
+    if (!writes_label(dc)) return;
+    // The base's entries first (what the image was built from keeps its say), then ours.
+    nlohmann::json& labels = config_object(s.image, "Labels");
+    std::vector<nlohmann::ordered_json> entries;
+    if (labels.contains(features::kMetadataLabel) && labels[features::kMetadataLabel].is_string()) {
+        auto base =
+            features::parse_metadata_label(labels[features::kMetadataLabel].get<std::string>());
+        if (!base.problem.empty())
+            message(BuildEvent::Kind::warning,
+                    std::string("the base image's ") + features::kMetadataLabel +
+                        " label is left out of the new one: " + base.problem);
+        entries = std::move(base.entries);
+    }
+    entries.insert(entries.end(), dc.metadata_entries.begin(), dc.metadata_entries.end());
+    const std::string value = features::metadata_label_value(entries);
+    if (writes_label(dc)) {
+        labels[features::kMetadataLabel] = value;
+        const std::string created_by =
+            std::string("LABEL ") + features::kMetadataLabel + "=" + value;
+        reported_step(s, stand_in("LABEL", std::string(features::kMetadataLabel) + "=…", {}),
+                      Step::config(created_by));
+    }
+    // containerEnv is also baked into the image, literally (no $ expansion), as the CLI does.
+    if (!dc.container_env.empty()) {
+        std::string created_by = "ENV";
+        for (const auto& [name, value] : dc.container_env) {
+            set_env(s.image, name, value);
+            created_by += " " + name + "=" + value;
+        }
+        reported_step(s, stand_in("ENV", created_by.substr(4), dc.container_env_range),
+                      Step::config(created_by));
+    }
+}
+
 BuiltImage Executor::assemble(StageState& s) {
     s.image["created"] = rfc3339(created_);
     // Labels, environment and history may hold any bytes; JSON gets U+FFFD for invalid ones.
@@ -370,8 +463,12 @@ BuiltImage Executor::run() {
                          "RUN --security=insecure needs the security.insecure entitlement: "
                          "allow it with --allow security.insecure");
             }
+    const DevcontainerBuild& dc = request_.devcontainer;
+    steps_ += dc.features.size() + (writes_label(dc) ? 1 : 0) + (dc.container_env.empty() ? 0 : 1);
     choose_snapshotter();
     for (size_t s : needed) run_stage(s);
+    install_features(*stages_[target]);
+    write_devcontainer_metadata(*stages_[target]);
     return assemble(*stages_[target]);
 }
 

@@ -2,6 +2,7 @@
 // The stage loop (executor.cpp): resolves stages and ARGs, builds each needed stage step by
 // step (instructions/), and assembles the target's image. Its parts: base_image.cpp (FROM),
 // stage_root.cpp (materializing a stage's filesystem), record_step.cpp (cache, layer, history).
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -71,6 +72,16 @@ class Executor final : public StageContext {
     std::string base_replaced_;
     std::optional<size_t> replaced_stage_;  // the stage whose FROM --base-image replaces
     std::string file_label_;
+    // Steps that come from devcontainer.json (a FEATURE, its metadata LABEL and containerEnv) are
+    // reported as steps of that file: these stand-in instructions carry their range there.
+    struct ConfigFile {
+        std::filesystem::path path;
+        std::string label;  // "devcontainer.json", for messages
+    };
+    std::deque<dockerfile::Instruction> stand_ins_;
+    std::map<const dockerfile::Instruction*, ConfigFile> stand_in_files_;
+    dockerfile::Instruction& stand_in(const std::string& keyword, const std::string& arguments,
+                                      const Range& range);
     bool running_trigger_ = false;
     const dockerfile::Instruction* current_ = nullptr;  // being carried out (ONBUILD: the FROM)
     std::unique_ptr<layers::UnpackedLayers> unpacked_;  // set when stage roots are overlayfs
@@ -97,6 +108,12 @@ class Executor final : public StageContext {
     // One instruction as a reported step; returns whether it came from the cache.
     bool carry_out(StageState& s, const dockerfile::Instruction& ins);
     BuiltImage assemble(StageState& s);
+    // The configuration's features, each a step on top of the target stage.
+    void install_features(StageState& s);
+    // The devcontainer.metadata label and the configuration's containerEnv, after the features.
+    void write_devcontainer_metadata(StageState& s);
+    // Runs `step` as a reported step of `ins`.
+    void reported_step(StageState& s, const dockerfile::Instruction& ins, const Step& step);
 
     // base_image.cpp: `platform` is the stage's (FROM --platform), else the build's.
     StageState from_image(const std::string& reference, const dockerfile::Instruction& ins,

@@ -52,6 +52,7 @@ std::vector<std::vector<std::string>> database(const fs::path& root, const char*
 struct Passwd {
     std::string name;
     uint32_t uid = 0, gid = 0;
+    std::string home;
 };
 
 std::optional<Passwd> find_user(const fs::path& root, std::string_view user) {
@@ -61,7 +62,8 @@ std::optional<Passwd> find_user(const fs::path& root, std::string_view user) {
         auto uid = number(row[2]);
         auto gid = number(row[3]);
         if (!uid || !gid) continue;
-        if (row[0] == user || (numeric && *uid == *numeric)) return Passwd{row[0], *uid, *gid};
+        if (row[0] == user || (numeric && *uid == *numeric))
+            return Passwd{row[0], *uid, *gid, row.size() > 5 ? row[5] : ""};
     }
     return std::nullopt;
 }
@@ -165,6 +167,12 @@ fs::path resolve_in_root(const fs::path& root, std::string_view path, bool follo
 
 UserIds resolve_user(const fs::path& root, std::string_view user) {
     return resolve(root, user, false);
+}
+
+std::string home_of(const fs::path& root, std::string_view user) {
+    const std::string_view name = user.substr(0, user.find(':'));
+    auto found = find_user(root, name);
+    return found ? found->home : "";
 }
 
 UserIds resolve_chown(const fs::path& root, std::string_view owner) {

@@ -27,6 +27,10 @@ struct UserIds {
 // Throws std::runtime_error naming what was not found.
 UserIds resolve_user(const std::filesystem::path& root, std::string_view user);
 
+// The home directory /etc/passwd gives the user of a USER value ("name" or "uid", a ":group"
+// ignored), or "" when the user is not there (as `getent passwd USER | cut -d: -f6` would).
+std::string home_of(const std::filesystem::path& root, std::string_view user);
+
 // COPY/ADD --chown's value: as USER, except that a user without a group gets the same number as
 // its gid when numeric, or its primary group when named (Docker's rule).
 UserIds resolve_chown(const std::filesystem::path& root, std::string_view owner);

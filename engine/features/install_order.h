@@ -27,7 +27,8 @@ struct UserFeature {
 // What fetching a feature tells the order (and the build).
 struct ResolvedFeature {
     FeatureMetadata metadata;
-    std::string manifest_digest;  // OCI features: the manifest's digest; "" otherwise
+    std::string manifest_digest;   // OCI features: the manifest's digest; "" otherwise
+    std::filesystem::path folder;  // the feature's files on this machine
 };
 
 // Fetches or reads a feature. Throws std::runtime_error, saying why, when it cannot.

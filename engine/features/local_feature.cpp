@@ -35,6 +35,7 @@ std::shared_ptr<const ResolvedFeature> read_feature_folder(const fs::path& folde
                                  ": has no install.sh, the script a feature installs with");
     auto resolved = std::make_shared<ResolvedFeature>();
     resolved->metadata = std::move(*parsed.metadata);
+    resolved->folder = folder;
     return resolved;
 }
 

@@ -15,18 +15,21 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/build_features.h"
 #include "cli/option_table.h"
 #include "cli/registry_options.h"
 #include "cli/user_namespace.h"
 #include "devcontainer/devcontainer.h"
 #include "devcontainer/find_configs.h"
 #include "executor/build.h"
+#include "features/metadata_label.h"
 #include "oci/docker_archive.h"
 #include "oci/image_index.h"
 #include "oci/write_layout.h"
 #include "registry/image_pull.h"
 #include "registry/image_push.h"
 #include "syntax/json_text.h"
+#include "syntax/jsonc_json.h"
 
 namespace envbuilder::cli {
 
@@ -380,6 +383,7 @@ std::function<void(const executor::BuildEvent&)> json_event_printer(std::ostream
             case K::step_finished:
                 j["instruction"] = e.instruction;
                 j["range"] = range_json(e.range);
+                if (!e.file.empty()) j["file"] = e.file.string();
                 if (e.kind == K::step_finished) {
                     j["cached"] = e.cached;
                     j["durationMs"] = e.duration.count();
@@ -411,6 +415,10 @@ struct Source {
     std::optional<std::string> image;
     std::map<std::string, std::string> args;
     std::string target;
+    // The devcontainer.json the build follows, when it follows one (for its features).
+    fs::path config_file;
+    std::optional<devcontainer::Devcontainer> config;
+    nlohmann::ordered_json document;  // devcontainer.json as written, for the metadata label
 };
 
 // `human` hears which devcontainer config was chosen, when that is worth saying.
@@ -453,13 +461,9 @@ Source find_source(const BuildCommand& cmd, std::ostream& human) {
                 config.string() + ":" + std::to_string(d.range.start.line + 1) + ":" +
                 std::to_string(d.range.start.character + 1) + ": " + d.message);
     const auto& dc = analysis.config;
-    // Said by name, never dropped silently, until the build installs features (issue 13).
-    if (dc.features)
-        for (const auto& feature : dc.features->value)
-            human << "warning: " << config.filename().string() << ":"
-                  << feature.id_range.start.line + 1 << ": feature " << feature.id
-                  << " is not installed: envbuilder build does not install Dev Container "
-                     "Features yet\n";
+    source.config_file = config;
+    source.config = dc;
+    if (analysis.json) source.document = jsonc::to_json(*analysis.json);
     switch (dc.image_source()) {
         case devcontainer::ImageSource::Image:
             source.image = dc.image->value;
@@ -486,6 +490,46 @@ Source find_source(const BuildCommand& cmd, std::ostream& human) {
     throw std::runtime_error(config.string() +
                              ": names no image, build.dockerfile or dockerComposeFile");
 }
+
+// What the configuration adds to its image's build: features, the metadata label, containerEnv.
+executor::DevcontainerBuild devcontainer_build(const Source& source, ConfigFeatures& planned) {
+    executor::DevcontainerBuild dc;
+    dc.config_file = source.config_file;
+    dc.features = std::move(planned.installs);
+    dc.container_user = planned.container_user;
+    dc.remote_user = planned.remote_user;
+    dc.metadata_entries = std::move(planned.metadata_entries);
+    dc.metadata_entries.push_back(features::config_metadata_entry(source.document));
+    if (source.config->container_env) {
+        dc.container_env_range = source.config->container_env->key_range;
+        for (const auto& var : source.config->container_env->value)
+            if (var.value) dc.container_env.emplace_back(var.name, *var.value);
+    }
+    return dc;
+}
+
+// The one-line Dockerfile that builds an image configuration's features, removed afterwards.
+class TemporaryDockerfile {
+  public:
+    TemporaryDockerfile() = default;
+    TemporaryDockerfile(const TemporaryDockerfile&) = delete;
+    TemporaryDockerfile& operator=(const TemporaryDockerfile&) = delete;
+    ~TemporaryDockerfile() {
+        std::error_code ec;
+        if (!dir_.empty()) fs::remove_all(dir_, ec);
+    }
+    fs::path write(const std::string& text) {
+        std::string pattern = (fs::temp_directory_path() / "envbuilder-image-XXXXXX").string();
+        if (!::mkdtemp(pattern.data()))
+            throw std::runtime_error("cannot make a temporary directory");
+        dir_ = pattern;
+        std::ofstream(dir_ / "Dockerfile") << text;
+        return dir_ / "Dockerfile";
+    }
+
+  private:
+    fs::path dir_;
+};
 
 const oci::Descriptor& descriptor_of(const oci::StoredImage& image) {
     return image.manifest_descriptor;
@@ -581,6 +625,26 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
         // One platform's image, or the index of several platforms' images.
         std::variant<oci::StoredImage, oci::StoredIndex> result;
         std::optional<oci::Reference> origin;  // where a pulled image came from (for mounts)
+        // A configuration's features are fetched, checked and ordered before anything is built.
+        std::optional<executor::DevcontainerBuild> devcontainer;
+        if (source.config) {
+            registry::RegistryClient client(cmd.options);
+            ConfigFeatures planned = plan_config_features(*source.config, source.config_file,
+                                                          client, store, cmd.cache_dir, nullptr);
+            for (const auto& note : planned.notes) human << "note: " << note << '\n';
+            devcontainer = devcontainer_build(source, planned);
+        }
+        // An image configuration with features or metadata is built as the CLI builds it: the
+        // image, each feature on top, then the label. Without either, the image is the result.
+        TemporaryDockerfile image_dockerfile;
+        if (source.image && devcontainer &&
+            (!devcontainer->features.empty() || !devcontainer->metadata_entries.back().empty())) {
+            human << "building image " << *source.image << " with the configuration's "
+                  << (devcontainer->features.empty() ? "metadata" : "features") << '\n';
+            source.dockerfile = image_dockerfile.write("FROM " + *source.image + "\n");
+            source.context = source.dockerfile.parent_path();
+            source.image.reset();
+        }
         if (source.image) {
             // An image-based devcontainer: the image is the result, unchanged.
             if (cmd.platforms.size() > 1)
@@ -612,6 +676,7 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
             result = registry::stored_image(pulled);
         } else {
             executor::BuildRequest request = build_request(cmd, source);
+            if (devcontainer) request.devcontainer = std::move(*devcontainer);
             failed_file = source.dockerfile;
             request.on_event = cmd.json_progress ? json_event_printer(json_out)
                                                  : event_printer(human, ::isatty(1) == 1);
@@ -682,7 +747,7 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
                 {"type", "error"}, {"message", e.what()}, {"exitCode", e.exit_code}};
             if (e.range) {
                 j["range"] = range_json(*e.range);
-                j["file"] = failed_file.string();
+                j["file"] = (e.file.empty() ? failed_file : e.file).string();
             }
             json_out << json_text(j) << std::endl;
         }

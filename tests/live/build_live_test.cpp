@@ -477,15 +477,11 @@ TEST_CASE("build: killing the builder mid-RUN leaves none of the step's processe
 TEST_CASE("build: on a debootstrap'd Debian base, RUN apt-get installs a package; crun runs it",
           "[build-live][debian]") {
     SKIP_UNLESS_ROOT();
-    fs::path images = fs::temp_directory_path() / "envbuilder-test-images";
+    const fs::path debian = base_layout("debian");
     int status;
-    std::string out =
-        run("bash " + kSource + "/tests/support/base_images.sh " + images.string() + " debian",
-            &status);
-    INFO(out);
-    REQUIRE(status == 0);
+    std::string out;
     fs::path ws = fresh_temp_dir("debian");
-    write(ws / "Dockerfile", "FROM oci:" + (images / "debian").string() + ":bookworm\n" + R"DF(
+    write(ws / "Dockerfile", "FROM oci:" + debian.string() + ":bookworm\n" + R"DF(
 RUN apt-get update && apt-get install -y --no-install-recommends hello && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1234 dev && rm -rf /usr/share/doc/hello
 USER dev

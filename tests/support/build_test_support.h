@@ -1,25 +1,31 @@
 #pragma once
 // What the build tests share: the busybox base image made locally, files written in one call,
 // and a subordinate id range for rootless builds.
+#include <map>
+
 #include "live_registry.h"
 
 namespace envbuilder::testing {
 
-// The busybox base image layout (tests/support/base_images.sh), made once per machine and
-// byte-identical every time.
-inline fs::path busybox_layout() {
-    static fs::path dir;
-    if (dir.empty()) {
+// A base image layout of tests/support/base_images.sh ("busybox" or "debian", the latter a
+// debootstrap'd bookworm), made once per machine and byte-identical every time.
+inline fs::path base_layout(const std::string& kind) {
+    static std::map<std::string, fs::path> made;
+    if (!made.count(kind)) {
         fs::path images = fs::temp_directory_path() / "envbuilder-test-images";
         int status;
         std::string out = run("bash " + std::string(ENVBUILDER_SOURCE_DIR) +
-                                  "/tests/support/base_images.sh " + images.string() + " busybox",
+                                  "/tests/support/base_images.sh " + images.string() + " " + kind,
                               &status);
         INFO(out);
         REQUIRE(status == 0);
-        dir = images / "busybox";
+        made[kind] = images / kind;
     }
-    return dir;
+    return made[kind];
+}
+
+inline fs::path busybox_layout() {
+    return base_layout("busybox");
 }
 
 inline void write(const fs::path& path, const std::string& text) {
