@@ -289,3 +289,144 @@ TEST_CASE(
     CHECK(ran.find("/home/dev") != std::string::npos);
     fs::remove_all(ws);
 }
+
+namespace {
+
+// Stands in for docker in `devcontainer read-configuration`: `inspect` answers from
+// DIR/image.json or DIR/container.json, `ps` finds the container when there is one.
+void write_docker_stand_in(const fs::path& dir) {
+    write(dir / "docker", R"(#!/bin/sh
+type=""; prev=""
+for a in "$@"; do [ "$prev" = "--type" ] && type=$a; prev=$a; done
+case "$1" in
+    inspect) if [ "$type" = container ]; then cat ")" +
+                              (dir / "container.json").string() + R"("; else cat ")" +
+                              (dir / "image.json").string() + R"("; fi ;;
+    ps) [ -f ")" + (dir / "container.json").string() +
+                              R"(" ] && echo standincontainer ;;
+esac
+exit 0
+)");
+    fs::permissions(dir / "docker", fs::perms::owner_all);
+}
+
+// The CLI's merged configuration for the workspace (what `devcontainer up` would apply).
+json merged_configuration(const LiveRegistry& reg, const fs::path& ws, const fs::path& docker_dir,
+                          const std::string& extra) {
+    int status;
+    std::string out = run(
+        env_for(reg) + " node " + kCli.string() + " read-configuration --workspace-folder " +
+            ws.string() + " --docker-path " + (docker_dir / "docker").string() +
+            " --include-merged-configuration " + extra + " 2>" + (docker_dir / "cli.log").string(),
+        &status);
+    INFO(out);
+    INFO(read_file(docker_dir / "cli.log"));
+    REQUIRE(status == 0);
+    size_t start = out.rfind("\n{");
+    json result = json::parse(start == std::string::npos ? out : out.substr(start + 1));
+    REQUIRE(result.contains("mergedConfiguration"));
+    return result["mergedConfiguration"];
+}
+
+}  // namespace
+
+TEST_CASE(
+    "features: the devcontainer.metadata label reads back in the devcontainers CLI as the "
+    "configuration it computes itself from the base image, the features and devcontainer.json",
+    "[features-live][metadata]") {
+    SKIP_UNLESS_ROOT();
+    SKIP_WITHOUT_CLI();
+    LiveRegistry reg;
+    publish_features(reg);
+    const std::string ns = reg.host + "/envbuilder-test/";
+    int status;
+    // A base image that already carries metadata (as images the CLI built do).
+    fs::path base_ws = fresh_temp_dir("features-label-base");
+    const std::string base_label = R"([{"remoteUser":"app","postStartCommand":"echo base"}])";
+    write(base_ws / "Dockerfile", "FROM oci:" + busybox_layout().string() +
+                                      ":latest\nLABEL devcontainer.metadata='" + base_label +
+                                      "'\n");
+    std::string out = build(reg, base_ws, "--oci-layout " + (base_ws / "out").string(), &status);
+    INFO(out);
+    REQUIRE(status == 0);
+
+    fs::path ws = fresh_temp_dir("features-label");
+    write(ws / ".devcontainer/Dockerfile", "FROM oci:" + (base_ws / "out").string() + ":latest\n");
+    write(
+        ws / ".devcontainer/devcontainer.json",
+        "{\n  \"build\": {\"dockerfile\": \"Dockerfile\"},\n"
+        "  \"features\": {\"" +
+            ns + "needs-greeter:1\": {}, \"" + ns +
+            "greeter:1\": {\"who\": \"label\"}},\n"
+            R"(  "remoteUser": "root", "containerUser": "app", "containerEnv": {"EDITOR": "vi", "WHERE": "${localWorkspaceFolderBasename}"},
+  "remoteEnv": {"R": "1"}, "forwardPorts": [3000, "db:5432"], "portsAttributes": {"3000": {"label": "web"}},
+  "postCreateCommand": ["echo", "config"], "updateContentCommand": "true", "waitFor": "updateContentCommand",
+  "customizations": {"vscode": {"settings": {"a": 1}, "extensions": ["x.y"]}},
+  "init": false, "privileged": false, "capAdd": ["NET_ADMIN"], "securityOpt": ["seccomp=unconfined"],
+  "mounts": ["source=v,target=/v,type=volume"], "overrideCommand": true, "shutdownAction": "none",
+  "updateRemoteUserUID": false, "userEnvProbe": "loginShell", "hostRequirements": {"cpus": 1},
+  "runArgs": ["--cap-add=SYS_ADMIN"]
+})"
+            "\n");
+    out = build(reg, ws, "--oci-layout " + (ws / "out").string(), &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    json image = layout_config(ws / "out");
+    json labels = image["config"]["Labels"];
+    REQUIRE(labels.contains("devcontainer.metadata"));
+    json ours = json::parse(labels["devcontainer.metadata"].get<std::string>());
+    INFO("our label: " << ours.dump(1));
+    // The base's, three features' (greeter twice: the user's options and the dependency's differ,
+    // so the CLI installs both), the configuration's.
+    REQUIRE(ours.size() == 5);
+    CHECK(ours[0]["postStartCommand"] == "echo base");
+    CHECK(ours[1]["id"] == ns + "greeter:1");
+    CHECK(ours[1]["capAdd"] == json::array({"SYS_PTRACE"}));
+    CHECK(ours[3]["id"] == ns + "needs-greeter:1");
+    CHECK(ours[4]["remoteUser"] == "root");
+    CHECK(ours[4]["containerEnv"]["WHERE"] == "${localWorkspaceFolderBasename}");  // as written
+    bool editor_set = false;
+    for (const auto& e : image["config"]["Env"]) editor_set |= e == "EDITOR=vi";
+    CHECK(editor_set);  // containerEnv is in the image too
+
+    // The CLI, from the base image and devcontainer.json (no container yet) ...
+    fs::path docker_dir = ws / "stand-in";
+    fs::create_directories(docker_dir);
+    write_docker_stand_in(docker_dir);
+    json base_config = layout_config(base_ws / "out");
+    write(docker_dir / "image.json", json::array({{{"Id", "sha256:" + std::string(64, 'a')},
+                                                   {"Os", "linux"},
+                                                   {"Architecture", "amd64"},
+                                                   {"Config", base_config["config"]}}})
+                                         .dump());
+    json theirs = merged_configuration(reg, ws, docker_dir, "");
+    // ... and from a container of our image, whose labels are all it reads.
+    json container_labels = labels;
+    container_labels["devcontainer.local_folder"] = ws.string();
+    container_labels["devcontainer.config_file"] =
+        (ws / ".devcontainer/devcontainer.json").string();
+    json container_config = image["config"];
+    container_config["Labels"] = container_labels;
+    container_config["Image"] = "ours";
+    write(docker_dir / "container.json",
+          json::array({{{"Id", "standincontainer"},
+                        {"Name", "/standin"},
+                        {"Created", "2026-12-01T00:00:00Z"},
+                        {"State", {{"Status", "running"}, {"StartedAt", "2026-12-01T00:00:00Z"}}},
+                        {"Config", container_config},
+                        {"Mounts", json::array()},
+                        {"NetworkSettings", {{"Ports", json::object()}}}}})
+              .dump());
+    json from_label = merged_configuration(reg, ws, docker_dir, "--container-id standincontainer");
+    INFO("CLI without a container: " << theirs.dump(1));
+    INFO("CLI from our label: " << from_label.dump(1));
+    for (const auto& [key, value] : theirs.items()) {
+        INFO("field " << key);
+        CHECK(from_label[key] == value);
+    }
+    CHECK(from_label.size() == theirs.size());
+    CHECK(theirs["postStartCommands"].size() == 1);  // the base's entry counted
+    CHECK(theirs["capAdd"].size() == 2);             // NET_ADMIN and the feature's SYS_PTRACE
+    fs::remove_all(ws);
+    fs::remove_all(base_ws);
+}
