@@ -49,7 +49,7 @@ REG_PID=
 
 cleanup() {
     local rc=$?
-    if [[ -n $REG_PID ]]; then kill "$REG_PID" 2>/dev/null || true; wait "$REG_PID" 2>/dev/null || true; fi
+    stop_registry
     if [[ $rc -eq 0 ]]; then
         rm -rf "$RUN"
     else
