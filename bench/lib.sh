@@ -2,7 +2,10 @@
 # fixture (tests/support/registry_fixture.sh: Debian's Distribution registry with TLS from a CA of
 # its own and htpasswd Basic auth) restarted on a given storage directory; and a private copy of
 # the envbuilder binary.
-# Sourced; the caller sets ROOT, RUN, LOGS, USER_NAME, USER_PASS, EB_SOURCE and defines die().
+# Sourced; sets ROOT (the source tree) and EB_SOURCE (the binary to copy: $ENVBUILDER, else
+# build/envbuilder); the caller sets RUN, LOGS, USER_NAME, USER_PASS and defines die().
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+EB_SOURCE=${ENVBUILDER:-$ROOT/build/envbuilder}
 FIXTURE=$ROOT/tests/support/registry_fixture.sh
 
 # Makes the fixture's files in REG_DIR and sets PORT and HOSTPORT (REGISTRY_PORT, else a free

@@ -23,10 +23,8 @@
 # the work dir and reused by later runs of the same size; everything else is removed at the end.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
-EB_SOURCE=${ENVBUILDER:-$ROOT/build/envbuilder}
+source "$(dirname "$0")/lib.sh"
 WORK=${BENCH_WORK:-/tmp/eb-registry-bench}
 SIZE_MIB=${SIZE_MIB:-512}
 LAYERS=${LAYERS:-4}
