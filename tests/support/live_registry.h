@@ -26,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "files.h"
 #include "oci/layout.h"
 #include "oci/manifest.h"
 #include "oci/stored_image.h"
@@ -79,11 +80,6 @@ inline bool port_open(int port, const std::string& address = "127.0.0.1") {
     bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     close(fd);
     return ok;
-}
-
-inline std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 inline fs::path fresh_temp_dir(const std::string& name) {
