@@ -92,6 +92,9 @@ struct ExpansionSyntaxError {
     size_t begin = 0, end = 0;
 };
 std::optional<ExpansionSyntaxError> expansion_syntax_error(std::string_view text, char escape);
+// Every syntax error of each_expanded_text's texts, with the range of the part that is wrong.
+void each_expansion_error(const LintContext& ctx,
+                          const std::function<void(const ExpansionSyntaxError&, Range)>& f);
 
 // A port spec of EXPOSE split the way BuildKit does: `port[/proto]`, offsets into the word.
 struct ExposeSpec {
