@@ -48,6 +48,9 @@ using dockerfile::accepted_flags;
 using dockerfile::find_flag;
 using dockerfile::FlagSpec;
 using dockerfile::FlagType;
+// What every per-instruction rule names (`using namespace instruction_checks` brings them).
+using dockerfile::Instruction;
+using dockerfile::InstructionKind;
 
 // Whether BuildKit looks at the flags of this instruction at all. It does not for
 // `HEALTHCHECK NONE` (the flags are silently dropped) and we skip Unknown instructions, which the
