@@ -1,8 +1,8 @@
 #pragma once
 // Test support for the real-registry tests: Debian's docker-registry (Distribution) started on a
-// 127.0.0.1 port of its own, with TLS (a CA the test makes with OpenSSL), htpasswd Basic auth or
-// token auth, or as a pull-through cache; helper processes (our Node fault proxy and token issuer);
-// and small images built with tar and gzip.
+// 127.0.0.1 port of its own by tests/support/registry_fixture.sh, with TLS (a CA the fixture makes
+// with OpenSSL), htpasswd Basic auth or token auth, or as a pull-through cache; helper processes
+// (our Node fault proxy and token issuer); and small images built with tar and gzip.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
