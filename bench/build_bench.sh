@@ -48,10 +48,8 @@
 # Prints a table, then one line of JSON with every figure.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
-EB_SOURCE=${ENVBUILDER:-$ROOT/build/envbuilder}
+source "$(dirname "$0")/lib.sh"
 WORK=${BENCH_WORK:-/tmp/eb-build-bench}
 QUICK=${QUICK:-0}
 if [[ $QUICK == 1 ]]; then

@@ -12,21 +12,12 @@
 
 #include "analysis/dockerfile_lint.h"
 #include "devcontainer/devcontainer.h"
+#include "median.h"
 #include "syntax/dockerfile_parser.h"
 
 namespace {
 
-template <typename F>
-double median_ms(int runs, F&& f) {
-    std::vector<double> times;
-    for (int i = 0; i < runs; ++i) {
-        auto start = std::chrono::steady_clock::now();
-        f();
-        times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-    }
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
-}
+using envbuilder::bench::median_ms;
 
 std::string read(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -49,15 +40,18 @@ int main(int argc, char** argv) {
         auto df = envbuilder::dockerfile::parse(dockerfile);
         findings = envbuilder::lint_dockerfile(df).size();
     });
-    double parse_ms = median_ms(51, [&] { findings += envbuilder::dockerfile::parse(dockerfile).instructions.size() > 0 ? 0 : 1; });
+    double parse_ms = median_ms(51, [&] {
+        findings += envbuilder::dockerfile::parse(dockerfile).instructions.size() > 0 ? 0 : 1;
+    });
     size_t dc_findings = 0;
     envbuilder::SourceText dc_text(devcontainer);
     double dc_ms = median_ms(51, [&] {
-        dc_findings = envbuilder::devcontainer::analyze_devcontainer(dc_text, std::filesystem::absolute(argv[2]))
+        dc_findings = envbuilder::devcontainer::analyze_devcontainer(
+                          dc_text, std::filesystem::absolute(argv[2]))
                           .diagnostics.size();
     });
     std::cout << "{\"dockerfile_ms\": " << df_ms << ", \"dockerfile_parse_ms\": " << parse_ms
-              << ", \"dockerfile_findings\": " << findings
-              << ", \"devcontainer_ms\": " << dc_ms << ", \"devcontainer_findings\": " << dc_findings << "}\n";
+              << ", \"dockerfile_findings\": " << findings << ", \"devcontainer_ms\": " << dc_ms
+              << ", \"devcontainer_findings\": " << dc_findings << "}\n";
     return 0;
 }

@@ -23,10 +23,8 @@
 # the work dir and reused by later runs of the same size; everything else is removed at the end.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
-EB_SOURCE=${ENVBUILDER:-$ROOT/build/envbuilder}
+source "$(dirname "$0")/lib.sh"
 WORK=${BENCH_WORK:-/tmp/eb-registry-bench}
 SIZE_MIB=${SIZE_MIB:-512}
 LAYERS=${LAYERS:-4}
@@ -49,7 +47,7 @@ REG_PID=
 
 cleanup() {
     local rc=$?
-    if [[ -n $REG_PID ]]; then kill "$REG_PID" 2>/dev/null || true; wait "$REG_PID" 2>/dev/null || true; fi
+    stop_registry
     if [[ $rc -eq 0 ]]; then
         rm -rf "$RUN"
     else

@@ -5,21 +5,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "syntax/path_components.h"
+
 namespace envbuilder {
 
 namespace {
-
-std::vector<std::string_view> split_segments(std::string_view path) {
-    std::vector<std::string_view> parts;
-    size_t start = 0;
-    while (start <= path.size()) {
-        size_t end = path.find('/', start);
-        if (end == std::string_view::npos) end = path.size();
-        if (end > start) parts.push_back(path.substr(start, end - start));
-        start = end + 1;
-    }
-    return parts;
-}
 
 bool match_segments(const std::vector<std::string_view>& pat, size_t pi,
                     const std::vector<std::string_view>& path, size_t si) {
@@ -46,11 +36,13 @@ bool match_segments(const std::vector<std::string_view>& pat, size_t pi,
 std::string clean_path(std::string_view path) {
     bool rooted = !path.empty() && path[0] == '/';
     std::vector<std::string_view> out;
-    for (std::string_view seg : split_segments(path)) {
+    for (std::string_view seg : dockerfile::path_components(path)) {
         if (seg == ".") continue;
         if (seg == "..") {
-            if (!out.empty() && out.back() != "..") out.pop_back();
-            else if (!rooted) out.push_back(seg);
+            if (!out.empty() && out.back() != "..")
+                out.pop_back();
+            else if (!rooted)
+                out.push_back(seg);
             continue;
         }
         out.push_back(seg);
@@ -65,7 +57,8 @@ std::string clean_path(std::string_view path) {
 }
 
 bool match_path_pattern(std::string_view pattern, std::string_view path) {
-    return match_segments(split_segments(pattern), 0, split_segments(path), 0);
+    return match_segments(dockerfile::path_components(pattern), 0,
+                          dockerfile::path_components(path), 0);
 }
 
 DockerIgnore DockerIgnore::parse(std::string_view content) {
@@ -120,7 +113,8 @@ bool DockerIgnore::excludes(std::string_view raw) const {
     for (const Pattern& p : patterns_) {
         bool match = match_path_pattern(p.text, path);
         // A pattern that names a directory covers everything below it.
-        for (size_t slash = path.find('/'); !match && slash != std::string::npos; slash = path.find('/', slash + 1))
+        for (size_t slash = path.find('/'); !match && slash != std::string::npos;
+             slash = path.find('/', slash + 1))
             match = match_path_pattern(p.text, std::string_view(path).substr(0, slash));
         if (match) excluded = !p.exclusion;
     }

@@ -28,12 +28,13 @@ StageState Executor::from_image(const std::string& reference, const Instruction&
     const oci::Platform platform = stage_platform ? *stage_platform : platform_;
     s.platform = platform;
     if (reference == "scratch") {
-        s.image = {{"architecture", platform.architecture},
-                   {"os", platform.os},
-                   {"config", json::object()},
-                   {"rootfs", {{"type", "layers"}, {"diff_ids", json::array()}}},
-                   {"history", json::array()}};
-        if (!platform.variant.empty()) s.image["variant"] = platform.variant;
+        s.image.architecture = platform.architecture;
+        s.image.os = platform.os;
+        s.image.config.make();
+        s.image.rootfs.make().type = std::string("layers");
+        s.image.rootfs->diff_ids.make();
+        s.image.history.make();
+        if (!platform.variant.empty()) s.image.variant = platform.variant;
         set_env(s.image, "PATH", kDefaultPath);
         s.cache_key = step_key("", "scratch " + platform.str());
         return s;
@@ -63,21 +64,23 @@ StageState Executor::from_image(const std::string& reference, const Instruction&
         if (!config.is_object())
             fail(ins, reference + ": the image config is not a JSON object (or nests deeper than " +
                           std::to_string(kMaxForeignJsonDepth) + " levels)");
-        if (config.value("architecture", "") != platform.architecture &&
-            !config.value("architecture", "").empty())
-            message(BuildEvent::Kind::warning, reference + " is for " + config.value("os", "") +
-                                                   "/" + config.value("architecture", "") +
-                                                   ", not " + platform.str());
-        s.image = json::object();
+        // What the new image inherits; the base's created, author and the rest of what Docker
+        // writes at the top (container_config, docker_version) are its own.
+        json inherited = json::object();
         for (const char* keep :
              {"architecture", "os", "variant", "os.version", "config", "rootfs", "history"})
-            if (config.contains(keep)) s.image[keep] = config[keep];
-        if (!s.image.contains("history")) s.image["history"] = json::array();
-        const json* diff_ids = s.image.contains("rootfs") && s.image["rootfs"].is_object() &&
-                                       s.image["rootfs"].contains("diff_ids") &&
-                                       s.image["rootfs"]["diff_ids"].is_array()
-                                   ? &s.image["rootfs"]["diff_ids"]
-                                   : nullptr;
+            if (config.contains(keep)) inherited[keep] = config[keep];
+        std::string problem;
+        std::optional<oci::ImageConfig> typed = oci::image_config_from_json(inherited, &problem);
+        if (!typed) fail(ins, reference + ": the image config's " + problem);
+        s.image = std::move(*typed);
+        const std::string architecture = s.image.architecture.value_or("");
+        if (architecture != platform.architecture && !architecture.empty())
+            message(BuildEvent::Kind::warning, reference + " is for " + s.image.os.value_or("") +
+                                                   "/" + architecture + ", not " + platform.str());
+        if (!s.image.history.present()) s.image.history.make();
+        const std::vector<std::string>* diff_ids =
+            s.image.rootfs ? s.image.rootfs->diff_ids.get() : nullptr;
         if (!diff_ids || diff_ids->size() != m.layers.size())
             fail(ins, reference + ": the image config lists " +
                           std::to_string(diff_ids ? diff_ids->size() : 0) +

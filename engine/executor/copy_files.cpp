@@ -14,6 +14,7 @@
 #include "layers/apply.h"
 #include "layers/confined_root.h"
 #include "oci/digest.h"
+#include "syntax/path_components.h"
 
 namespace envbuilder::executor {
 
@@ -23,19 +24,6 @@ namespace {
 
 bool has_wildcard(const std::string& s) {
     return s.find_first_of("*?[") != std::string::npos;
-}
-
-std::vector<std::string> split(const std::string& path) {
-    std::vector<std::string> out;
-    size_t begin = 0;
-    while (begin <= path.size()) {
-        size_t end = path.find('/', begin);
-        if (end == std::string::npos) end = path.size();
-        std::string part = path.substr(begin, end - begin);
-        if (!part.empty() && part != ".") out.push_back(part);
-        begin = end + 1;
-    }
-    return out;
 }
 
 // A source entry found for the copy: where it is and its path relative to the source root.
@@ -59,7 +47,8 @@ std::vector<Match> expand_source(const CopySpec& spec, const std::string& source
     while (!cleaned.empty() && cleaned[0] == '/') cleaned.erase(0, 1);
     if (cleaned == "." || cleaned.empty()) return {{spec.source_root, ""}};
     std::vector<std::string> current{""};  // paths relative to the source root, as matched
-    for (const std::string& segment : split(cleaned)) {
+    for (std::string_view part : dockerfile::path_components(cleaned, /*drop_dots=*/true)) {
+        const std::string segment(part);
         if (segment == "..")
             throw CopyError("COPY source '" + source + "' is outside the build context");
         std::vector<std::string> next;
@@ -264,8 +253,9 @@ void set_metadata(const fs::path& path, const struct stat& source, const CopySpe
     if (::lchown(path.c_str(), uid, gid) != 0 && ::geteuid() == 0 && errno != EINVAL)
         throw CopyError("cannot set the owner of " + path.string() + ": " + std::strerror(errno));
     if (!is_link) {
-        const mode_t mode = spec.mode ? spec.mode->apply(source.st_mode & 07777, S_ISDIR(source.st_mode))
-                                      : (source.st_mode & 07777);
+        const mode_t mode = spec.mode
+                                ? spec.mode->apply(source.st_mode & 07777, S_ISDIR(source.st_mode))
+                                : (source.st_mode & 07777);
         ::chmod(path.c_str(), mode);
     }
     timespec times[2] = {source.st_mtim, source.st_mtim};

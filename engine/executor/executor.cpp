@@ -244,13 +244,10 @@ StageState Executor::stage_base(size_t index, const Instruction& from, std::stri
 
 // ONBUILD triggers of the base image run first, and are not inherited further.
 void Executor::run_triggers(StageState& s, const Instruction& from, const std::string& base) {
-    if (!s.image.contains("config") || !s.image["config"].contains("OnBuild") ||
-        !s.image["config"]["OnBuild"].is_array())
-        return;
-    std::vector<std::string> triggers;
-    for (const auto& t : s.image["config"]["OnBuild"])
-        if (t.is_string()) triggers.push_back(t);
-    s.image["config"]["OnBuild"] = nullptr;
+    oci::ContainerConfig* config = s.image.config.get();
+    if (!config || !config->on_build) return;
+    std::vector<std::string> triggers = *config->on_build;
+    config->on_build.set_null();
     running_trigger_ = true;
     for (const auto& text : triggers) {
         auto parsed = dockerfile::parse(text + "\n");
@@ -382,9 +379,9 @@ void Executor::write_devcontainer_metadata(StageState& s) {
 }
 
 BuiltImage Executor::assemble(StageState& s) {
-    s.image["created"] = rfc3339(created_);
+    s.image.created = rfc3339(created_);
     // Labels, environment and history may hold any bytes; JSON gets U+FFFD for invalid ones.
-    std::string config = json_text(s.image);
+    std::string config = json_text(oci::to_json(s.image));
     oci::Digest config_digest = store_.put_bytes(config);
     BuiltImage built;
     built.config = {oci::kMediaTypeImageConfig, config_digest, config.size(), {}, std::nullopt};

@@ -4,63 +4,65 @@
 
 namespace envbuilder::executor {
 
-using nlohmann::json;
+namespace {
 
-json& config_of(json& image) {
-    if (!image.contains("config") || !image["config"].is_object()) image["config"] = json::object();
-    return image["config"];
+// A list field of the config ("Env", "Shell"), empty when the config or the field is unset.
+std::vector<std::string> list_of(
+    const oci::ImageConfig& image,
+    oci::Field<std::vector<std::string>> oci::ContainerConfig::*field) {
+    const oci::ContainerConfig* config = image.config.get();
+    return config ? (config->*field).value_or({}) : std::vector<std::string>{};
 }
 
-std::string config_string(const json& image, const char* field, const std::string& fallback) {
-    auto config = image.find("config");
-    if (config == image.end() || !config->is_object()) return fallback;
-    auto value = config->find(field);
-    return value != config->end() && value->is_string() ? value->get<std::string>() : fallback;
+std::string string_of(const oci::ImageConfig& image,
+                      oci::Field<std::string> oci::ContainerConfig::*field,
+                      const std::string& fallback) {
+    const oci::ContainerConfig* config = image.config.get();
+    return config ? (config->*field).value_or(fallback) : fallback;
 }
 
-json& config_object(json& image, const char* field) {
-    json& config = config_of(image);
-    if (!config.contains(field) || !config[field].is_object()) config[field] = json::object();
-    return config[field];
+}  // namespace
+
+oci::ContainerConfig& config_of(oci::ImageConfig& image) {
+    return image.config.make();
 }
 
-std::vector<std::string> env_of(const json& image) {
-    std::vector<std::string> env;
-    if (image.contains("config") && image["config"].contains("Env") &&
-        image["config"]["Env"].is_array())
-        for (const auto& e : image["config"]["Env"])
-            if (e.is_string()) env.push_back(e);
-    return env;
+std::string user_of(const oci::ImageConfig& image) {
+    return string_of(image, &oci::ContainerConfig::user, "");
 }
 
-std::optional<std::string> env_value(const json& image, const std::string& name) {
+std::string working_dir_of(const oci::ImageConfig& image, const std::string& fallback) {
+    return string_of(image, &oci::ContainerConfig::working_dir, fallback);
+}
+
+std::vector<std::string> env_of(const oci::ImageConfig& image) {
+    return list_of(image, &oci::ContainerConfig::env);
+}
+
+std::optional<std::string> env_value(const oci::ImageConfig& image, const std::string& name) {
     for (const auto& e : env_of(image))
         if (e.rfind(name + "=", 0) == 0) return e.substr(name.size() + 1);
     return std::nullopt;
 }
 
-void set_env(json& image, const std::string& name, const std::string& value) {
-    json& config = config_of(image);
-    if (!config.contains("Env") || !config["Env"].is_array()) config["Env"] = json::array();
-    for (auto& e : config["Env"])
-        if (e.is_string() && e.get<std::string>().rfind(name + "=", 0) == 0) {
+void set_env(oci::ImageConfig& image, const std::string& name, const std::string& value) {
+    std::vector<std::string>& env = config_of(image).env.make();
+    for (auto& e : env)
+        if (e.rfind(name + "=", 0) == 0) {
             e = name + "=" + value;
             return;
         }
-    config["Env"].push_back(name + "=" + value);
+    env.push_back(name + "=" + value);
 }
 
-std::vector<std::string> shell_of(const json& image) {
-    std::vector<std::string> shell;
-    if (image.contains("config") && image["config"].contains("Shell") &&
-        image["config"]["Shell"].is_array())
-        for (const auto& part : image["config"]["Shell"])
-            if (part.is_string()) shell.push_back(part);
+std::vector<std::string> shell_of(const oci::ImageConfig& image) {
+    std::vector<std::string> shell = list_of(image, &oci::ContainerConfig::shell);
     if (shell.empty()) shell = {"/bin/sh", "-c"};
     return shell;
 }
 
-std::vector<std::string> command_of(const json& image, const dockerfile::Instruction& ins) {
+std::vector<std::string> command_of(const oci::ImageConfig& image,
+                                    const dockerfile::Instruction& ins) {
     std::vector<std::string> argv;
     if (ins.is_exec_form()) {
         for (const auto& w : *ins.json) argv.push_back(w.text);

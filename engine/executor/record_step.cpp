@@ -11,7 +11,6 @@ namespace envbuilder::executor {
 
 namespace fs = std::filesystem;
 using dockerfile::Instruction;
-using nlohmann::json;
 
 namespace {
 
@@ -20,7 +19,7 @@ constexpr const char* kHistoryComment = "buildkit.dockerfile.v0";
 // A layer the step made (or the cache had) on top of the stage.
 void add_layer(StageState& s, const layers::LayerBlob& layer) {
     s.layers.push_back({layer.media_type, layer.digest, layer.size, {}, std::nullopt});
-    s.image["rootfs"]["diff_ids"].push_back(layer.diff_id.str());
+    s.image.rootfs.make().diff_ids.make().push_back(layer.diff_id.str());
 }
 
 }  // namespace
@@ -34,10 +33,12 @@ bool Executor::record(StageState& s, const Instruction& ins, const Step& step) {
 }
 
 void Executor::history(StageState& s, const std::string& created_by, bool empty_layer) {
-    json h = {
-        {"created", rfc3339(created_)}, {"created_by", created_by}, {"comment", kHistoryComment}};
-    if (empty_layer) h["empty_layer"] = true;
-    s.image["history"].push_back(h);
+    oci::HistoryEntry h;
+    h.created = rfc3339(created_);
+    h.created_by = created_by;
+    h.comment = std::string(kHistoryComment);
+    if (empty_layer) h.empty_layer = true;
+    s.image.history.make().push_back(std::move(h));
 }
 
 bool Executor::layer_step(StageState& s, const Instruction& ins, const Step& step) {

@@ -9,23 +9,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "syntax/path_components.h"
+
 namespace envbuilder::executor {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::deque<std::string> components(std::string_view path) {
-    std::deque<std::string> out;
-    size_t begin = 0;
-    while (begin <= path.size()) {
-        size_t end = path.find('/', begin);
-        if (end == std::string_view::npos) end = path.size();
-        if (end > begin) out.emplace_back(path.substr(begin, end - begin));
-        begin = end + 1;
-    }
-    return out;
-}
 
 std::optional<uint32_t> number(std::string_view s) {
     uint32_t v = 0;
@@ -127,7 +117,8 @@ UserIds resolve(const fs::path& root, std::string_view spec, bool chown) {
 }  // namespace
 
 fs::path resolve_in_root(const fs::path& root, std::string_view path, bool follow_last) {
-    std::deque<std::string> todo = components(path);
+    const auto first = dockerfile::path_components(path);
+    std::deque<std::string> todo(first.begin(), first.end());
     std::vector<std::string> done;
     int links = 0;
     auto join = [&] {
@@ -156,7 +147,7 @@ fs::path resolve_in_root(const fs::path& root, std::string_view path, bool follo
                 throw std::runtime_error("cannot read the link " + candidate.string() + ": " +
                                          ec.message());
             if (!target.empty() && target[0] == '/') done.clear();
-            auto parts = components(target);
+            auto parts = dockerfile::path_components(target);
             todo.insert(todo.begin(), parts.begin(), parts.end());
             continue;
         }

@@ -11,7 +11,6 @@
 namespace envbuilder::executor {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 void Executor::choose_snapshotter() {
     if (request_.snapshotter == Snapshotter::scan) {
@@ -162,14 +161,12 @@ layers::ApplyOptions Executor::layer_checks(const StageState& s, size_t index) c
     checks.label = digest.str() + " (layer " + std::to_string(index + 1) + " of " +
                    std::to_string(s.layers.size()) +
                    (s.name.empty() ? std::string() : " of stage " + s.name) + ")";
-    const json* diff_ids = nullptr;
-    if (auto rootfs = s.image.find("rootfs"); rootfs != s.image.end() && rootfs->is_object())
-        if (auto list = rootfs->find("diff_ids"); list != rootfs->end() && list->is_array())
-            diff_ids = &*list;
-    if (!diff_ids || index >= diff_ids->size() || !(*diff_ids)[index].is_string())
+    const std::vector<std::string>* diff_ids =
+        s.image.rootfs ? s.image.rootfs->diff_ids.get() : nullptr;
+    if (!diff_ids || index >= diff_ids->size())
         throw BuildError("layer " + checks.label + " has no diff_id in the image config");
     std::string problem;
-    checks.expected_diff_id = oci::parse_digest((*diff_ids)[index].get<std::string>(), &problem);
+    checks.expected_diff_id = oci::parse_digest((*diff_ids)[index], &problem);
     if (!checks.expected_diff_id)
         throw BuildError("layer " + checks.label +
                          ": its diff_id in the image config is invalid: " + problem);

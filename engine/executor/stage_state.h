@@ -8,10 +8,9 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "layers/overlay.h"
 #include "layers/snapshot.h"
+#include "oci/image_config.h"
 #include "oci/layout.h"
 #include "oci/manifest.h"
 
@@ -26,7 +25,7 @@ struct MountedRoot {
 };
 
 struct StageState {
-    nlohmann::json image;                 // the image config (OCI shape, Docker's extensions kept)
+    oci::ImageConfig image;
     std::vector<oci::Descriptor> layers;  // in order, with diff_ids in image.rootfs.diff_ids
     std::string cache_key;
     std::map<std::string, std::string> args;  // ARGs in scope with a value

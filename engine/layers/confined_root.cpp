@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <system_error>
 
+#include "syntax/path_components.h"
+
 namespace envbuilder::layers {
 
 namespace {
@@ -26,19 +28,6 @@ int openat2_retrying(int dir, const std::string& path, uint64_t flags, uint64_t 
         if (fd < 0 && (errno == EAGAIN || errno == EINTR) && attempt < 16) continue;
         return static_cast<int>(fd);
     }
-}
-
-std::vector<std::string> split_link_target(const std::string& target) {
-    std::vector<std::string> parts;
-    size_t start = 0;
-    while (start <= target.size()) {
-        size_t end = target.find('/', start);
-        if (end == std::string::npos) end = target.size();
-        std::string part = target.substr(start, end - start);
-        if (!part.empty() && part != ".") parts.push_back(std::move(part));
-        start = end + 1;
-    }
-    return parts;
 }
 
 }  // namespace
@@ -77,17 +66,12 @@ std::optional<std::vector<std::string>> split_entry_name(std::string_view name,
         return std::nullopt;
     }
     std::vector<std::string> components;
-    size_t start = 0;
-    while (start <= name.size()) {
-        size_t end = name.find('/', start);
-        if (end == std::string_view::npos) end = name.size();
-        std::string_view part = name.substr(start, end - start);
+    for (std::string_view part : dockerfile::path_components(name, /*drop_dots=*/true)) {
         if (part == "..") {
             *problem = "the name has a '..' component";
             return std::nullopt;
         }
-        if (!part.empty() && part != ".") components.emplace_back(part);
-        start = end + 1;
+        components.emplace_back(part);
     }
     return components;
 }
@@ -150,7 +134,8 @@ ParentAndLeaf ConfinedRoot::open_parent_in_root(const std::vector<std::string>& 
         std::vector<std::string> spliced;
         if (target.empty() || target.front() != '/')
             spliced.assign(pending.begin(), pending.begin() + static_cast<ptrdiff_t>(i));
-        for (auto& part : split_link_target(target)) spliced.push_back(std::move(part));
+        for (std::string_view part : dockerfile::path_components(target, /*drop_dots=*/true))
+            spliced.emplace_back(part);
         spliced.insert(spliced.end(), pending.begin() + static_cast<ptrdiff_t>(i) + 1,
                        pending.end());
         pending = std::move(spliced);

@@ -2,28 +2,17 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "syntax/percent_encoding.h"
+
 namespace envbuilder::registry::detail {
 
 std::string url_escape(const std::string& s) {
-    static const char* digits = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ':' ||
-            c == '/') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(digits[c >> 4]);
-            out.push_back(digits[c & 15]);
-        }
-    }
-    return out;
+    return dockerfile::percent_encode(s, ":/");
 }
 
 bool retryable(long status) {

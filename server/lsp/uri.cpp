@@ -1,6 +1,6 @@
 #include "lsp/uri.h"
 
-#include <cctype>
+#include "syntax/percent_encoding.h"
 
 namespace envbuilder::lsp {
 
@@ -37,18 +37,7 @@ std::optional<std::filesystem::path> uri_to_path(const std::string& uri) {
 }
 
 std::string path_to_uri(const std::filesystem::path& path) {
-    static const char* digits = "0123456789ABCDEF";
-    std::string out = "file://";
-    for (unsigned char c : path.generic_string()) {
-        if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(digits[c >> 4]);
-            out.push_back(digits[c & 15]);
-        }
-    }
-    return out;
+    return "file://" + dockerfile::percent_encode(path.generic_string(), "/");
 }
 
 }  // namespace envbuilder::lsp

@@ -6,9 +6,8 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
-const net = require('node:net');
 const path = require('node:path');
-const { spawn, execFileSync, execSync } = require('node:child_process');
+const { execFileSync, execSync } = require('node:child_process');
 const rpc = require('vscode-jsonrpc/node');
 const { Client: BaseClient } = require('./lsp_client');
 
@@ -45,38 +44,23 @@ class Client extends BaseClient {
   }
 }
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
 let registry, registryHost, baseLayout;
+const registryDir = path.join(tmp, 'registry');
+const fixture = path.join(root, 'tests/support/registry_fixture.sh');
 
-test.before(async () => {
+// A plain-HTTP, anonymous registry from the shared fixture (tests/support/registry_fixture.sh).
+test.before(() => {
   if (!isRoot) return;
   const images = path.join(os.tmpdir(), 'envbuilder-test-images');
   execFileSync('bash', [path.join(root, 'tests/support/base_images.sh'), images, 'busybox'], { stdio: 'ignore' });
   baseLayout = path.join(images, 'busybox');
-  const port = await freePort();
-  registryHost = `127.0.0.1:${port}`;
-  fs.mkdirSync(path.join(tmp, 'registry'));
-  fs.writeFileSync(path.join(tmp, 'registry.yml'),
-    `version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: ${tmp}/registry}}\nhttp:\n  addr: ${registryHost}\n`);
-  registry = spawn('docker-registry', ['serve', path.join(tmp, 'registry.yml')], { stdio: 'ignore' });
-  for (let i = 0; i < 200; i++) {
-    const open = await new Promise((resolve) => {
-      const c = net.connect(port, '127.0.0.1', () => { c.end(); resolve(true); });
-      c.on('error', () => resolve(false));
-    });
-    if (open) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  execFileSync('bash', [fixture, 'start', registryDir, '--plain', '--auth', 'none'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  registry = JSON.parse(fs.readFileSync(path.join(registryDir, 'registry.json'), 'utf8'));
+  registryHost = registry.host;
 });
 test.afterEach(() => { for (const c of children.splice(0)) c.kill('SIGKILL'); });
 test.after(() => {
-  if (registry) registry.kill();
+  if (registry) execFileSync('bash', [fixture, 'stop', registryDir]);
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -6,7 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "oci/image_config.h"
 #include "oci/manifest.h"
+#include "syntax/json_bounded.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size == 0) return 0;
@@ -32,5 +34,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     std::string problem;
     (void)envbuilder::oci::parse_platform(body, &problem);
+    // The body as an image config: read without throwing, and written back to what it was (a
+    // base's config the build inherits must keep its digest), or refused with the member named.
+    const nlohmann::json json = envbuilder::parse_json_bounded(body);
+    if (!json.is_discarded()) {
+        problem.clear();
+        auto config = envbuilder::oci::image_config_from_json(json, &problem);
+        if (config ? envbuilder::oci::to_json(*config) != json : problem.empty()) __builtin_trap();
+    }
     return 0;
 }

@@ -16,17 +16,14 @@
 #include "executor/confinement.h"
 #include "executor/sandbox.h"
 #include "executor/seccomp_filter.h"
+#include "files.h"
 #include "skip.h"
 
 using namespace envbuilder::executor;
+using envbuilder::testing::read_file;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 struct Root {
     fs::path dir, scratch;
@@ -209,7 +206,7 @@ TEST_CASE("confinement: /proc and /sys masked and read-only as Docker makes them
           "[sandbox][attack]") {
     SKIP_UNLESS_ROOT();
     Root root;
-    const std::string lease_before = slurp("/proc/sys/fs/lease-break-time");
+    const std::string lease_before = read_file("/proc/sys/fs/lease-break-time");
     auto o = sh(root,
                 "echo 1 > /proc/sys/fs/lease-break-time && echo wrote-proc-sys;"
                 "echo b > /proc/sysrq-trigger && echo wrote-sysrq;"
@@ -232,7 +229,7 @@ TEST_CASE("confinement: /proc and /sys masked and read-only as Docker makes them
     CHECK(r["firmware"] == "0");
     CHECK(r["cgroups"] == "0");      // the host's cgroup tree is not there
     CHECK(r["proc_status"] != "0");  // /proc itself works
-    CHECK(slurp("/proc/sys/fs/lease-break-time") == lease_before);
+    CHECK(read_file("/proc/sys/fs/lease-break-time") == lease_before);
 }
 
 TEST_CASE("confinement: no descriptor of the builder's reaches the step", "[sandbox][attack]") {

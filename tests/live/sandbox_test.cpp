@@ -11,17 +11,14 @@
 #include <thread>
 
 #include "executor/sandbox.h"
+#include "files.h"
 #include "skip.h"
 
 using namespace envbuilder::executor;
+using envbuilder::testing::read_file;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // A busybox root with only bin/: the sandbox must add (and later remove) its own mount points.
 fs::path busybox_root() {
@@ -80,7 +77,7 @@ TEST_CASE("sandbox: runs in the root with its env, workdir, user and exit status
     CHECK(lines[0] == "hello");
     CHECK(lines[1] == "pid=1");
     CHECK(lines[2] == "envbuilder");
-    CHECK(slurp(root / "tmp/made") == "out\n");
+    CHECK(read_file(root / "tmp/made") == "out\n");
     // The scaffolding it needed is gone again.
     CHECK_FALSE(fs::exists(root / "proc"));
     CHECK_FALSE(fs::exists(root / "dev"));
@@ -112,7 +109,7 @@ TEST_CASE("sandbox: runs in the root with its env, workdir, user and exit status
 TEST_CASE("sandbox: writes, mounts and kills inside do not reach the host", "[sandbox]") {
     SKIP_UNLESS_ROOT();
     fs::path root = busybox_root();
-    const std::string resolv_before = slurp("/etc/resolv.conf");
+    const std::string resolv_before = read_file("/etc/resolv.conf");
     const size_t mounts_before = host_mounts();
     pid_t victim = fork();
     if (victim == 0) {
@@ -129,10 +126,10 @@ TEST_CASE("sandbox: writes, mounts and kills inside do not reach the host", "[sa
     CHECK(r.exit_code == 0);
     CHECK_FALSE(fs::exists(host_marker));  // written inside the root instead
     CHECK(fs::exists(root / host_marker.relative_path()));
-    CHECK(slurp("/etc/resolv.conf") == resolv_before);  // the step had its own copy
-    CHECK(host_mounts() == mounts_before);              // its mounts died with it
-    CHECK(kill(victim, 0) == 0);                        // the host process lives on
-    CHECK(fs::exists(root / "escaped"));                // ".." stops at the root
+    CHECK(read_file("/etc/resolv.conf") == resolv_before);  // the step had its own copy
+    CHECK(host_mounts() == mounts_before);                  // its mounts died with it
+    CHECK(kill(victim, 0) == 0);                            // the host process lives on
+    CHECK(fs::exists(root / "escaped"));                    // ".." stops at the root
     CHECK_FALSE(fs::exists("/escaped"));
     kill(victim, SIGKILL);
     waitpid(victim, nullptr, 0);

@@ -6,8 +6,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <chrono>
-
 #include "image_fixtures.h"
 #include "layers/apply.h"
 #include "layers/unpack_limits.h"
@@ -99,13 +97,11 @@ TEST_CASE("unpack limits: a gzip bomb stops at the layer limit, early", "[unpack
     options.label = "sha256:bomb";
     options.budget = &budget;
     fs::create_directories(dir / "root");
-    const auto started = std::chrono::steady_clock::now();
     CHECK_THROWS_WITH(layers::apply_layer(dir / "bomb.tar.gz", dir / "root", options),
                       Catch::Contains("layer sha256:bomb unpacks to more than 8 MiB") &&
                           Catch::Contains("--max-layer-size"));
-    // Stopped at the limit: not 256 MiB on disk, and quickly.
+    // Stopped at the limit: not 256 MiB on disk, nor unpacked further (what the budget counts).
     CHECK(allocated_bytes(dir / "root") <= 9 * MiB);
-    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(20));
     CHECK(budget.used() <= 9 * MiB);
 }
 

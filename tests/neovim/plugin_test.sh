@@ -6,8 +6,8 @@
 #                                a failing RUN's BuildFailed diagnostic, :EnvbuilderCancel
 # Each file runs in its own `nvim --headless -u NONE -i NONE`. The build tests need root; they
 # use a busybox base image made by tests/support/base_images.sh (in $BASE_IMAGES_DIR if set, to be
-# reused; else in the temporary directory) and a plain-HTTP docker-registry started here on a free
-# 127.0.0.1 port (or $REGISTRY, host:port, if given).
+# reused; else in the temporary directory) and a plain-HTTP docker-registry on a free 127.0.0.1
+# port from tests/support/registry_fixture.sh (or $REGISTRY, host:port, if given).
 #
 # Usage: ENVBUILDER_BINARY=build/envbuilder bash tests/neovim/plugin_test.sh [loading|diagnostics|build ...]
 set -uo pipefail
@@ -17,12 +17,9 @@ export ENVBUILDER_BINARY=${ENVBUILDER_BINARY:?ENVBUILDER_BINARY must name the en
 ENVBUILDER_BINARY=$(cd "$(dirname "$ENVBUILDER_BINARY")" && pwd)/$(basename "$ENVBUILDER_BINARY")
 
 work=$(mktemp -d)
-registry_pid=
+fixture=$repo/tests/support/registry_fixture.sh
 cleanup() {
-    if [[ -n $registry_pid ]]; then
-        kill "$registry_pid" 2>/dev/null
-        wait "$registry_pid" 2>/dev/null
-    fi
+    [[ -f $work/registry/registry.pid ]] && bash "$fixture" stop "$work/registry"
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -33,39 +30,14 @@ fail() {
     failed=1
 }
 
-# A free 127.0.0.1 port, asked of the OS through Neovim's libuv.
-free_port() {
-    nvim --headless -u NONE -i NONE \
-        -c 'lua local s = vim.loop.new_tcp(); s:bind("127.0.0.1", 0); io.stdout:write(s:getsockname().port); s:close()' \
-        -c 'qa!' </dev/null 2>/dev/null
-}
-
+# A plain-HTTP, anonymous registry from the shared fixture; sets REGISTRY (host:port).
 start_registry() {
-    command -v docker-registry >/dev/null || { fail "docker-registry not found (apt-get install docker-registry)"; return 1; }
-    local port
-    port=$(free_port)
-    [[ $port =~ ^[0-9]+$ ]] || { fail "no free port"; return 1; }
-    mkdir -p "$work/registry/data"
-    cat >"$work/registry/config.yml" <<YML
-version: 0.1
-log: {level: error}
-storage: {filesystem: {rootdirectory: $work/registry/data}}
-http:
-  addr: 127.0.0.1:$port
-YML
-    docker-registry serve "$work/registry/config.yml" >"$work/registry/log" 2>&1 &
-    registry_pid=$!
-    local i
-    for ((i = 0; i < 100; i++)); do
-        if curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1; then
-            REGISTRY=127.0.0.1:$port
-            echo "registry on $REGISTRY"
-            return 0
-        fi
-        sleep 0.1
-    done
-    fail "docker-registry did not start: $(cat "$work/registry/log")"
-    return 1
+    if ! bash "$fixture" start "$work/registry" --plain --auth none >"$work/registry.out" 2>&1; then
+        fail "registry: $(cat "$work/registry.out")"
+        return 1
+    fi
+    REGISTRY=$(. "$work/registry/registry.env" && echo "$REGISTRY_HOST")
+    echo "registry on $REGISTRY"
 }
 
 run_lua() {

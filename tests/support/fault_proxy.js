@@ -45,26 +45,14 @@ const http = require('http');
 const https = require('https');
 const fs = require('fs');
 const path = require('path');
-
-function parseArgs(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) die(`unexpected argument: ${a}`);
-    const eq = a.indexOf('=');
-    if (eq > 0) { out[a.slice(2, eq)] = a.slice(eq + 1); continue; }
-    if (i + 1 >= argv.length) die(`missing value for ${a}`);
-    out[a.slice(2)] = argv[++i];
-  }
-  return out;
-}
+const { parseArgs } = require('./cli_args');
 
 function die(msg) {
   process.stderr.write(`fault_proxy: ${msg}\n`);
   process.exit(2);
 }
 
-const args = parseArgs(process.argv.slice(2));
+const args = parseArgs(process.argv.slice(2), die);
 if (!args.upstream) die('--upstream is required');
 if (!args['port-file']) die('--port-file is required');
 

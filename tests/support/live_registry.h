@@ -1,8 +1,8 @@
 #pragma once
 // Test support for the real-registry tests: Debian's docker-registry (Distribution) started on a
-// 127.0.0.1 port of its own, with TLS (a CA the test makes with OpenSSL), htpasswd Basic auth or
-// token auth, or as a pull-through cache; helper processes (our Node fault proxy and token issuer);
-// and small images built with tar and gzip.
+// 127.0.0.1 port of its own by tests/support/registry_fixture.sh, with TLS (a CA the fixture makes
+// with OpenSSL), htpasswd Basic auth or token auth, or as a pull-through cache; helper processes
+// (our Node fault proxy and token issuer); and small images built with tar and gzip.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -26,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "files.h"
 #include "oci/layout.h"
 #include "oci/manifest.h"
 #include "oci/stored_image.h"
@@ -79,11 +80,6 @@ inline bool port_open(int port, const std::string& address = "127.0.0.1") {
     bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     close(fd);
     return ok;
-}
-
-inline std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 inline fs::path fresh_temp_dir(const std::string& name) {
@@ -160,21 +156,17 @@ inline int wait_for_port_file(const fs::path& file, const std::string& address =
     return 0;
 }
 
+// tests/support/registry_fixture.sh: the one registry fixture the C++, shell and JS tests and the
+// benchmarks share.
+inline std::string registry_fixture() {
+    return "bash " + std::string(ENVBUILDER_SOURCE_DIR) + "/tests/support/registry_fixture.sh";
+}
+
 // Makes a CA in `dir` (ca.crt, ca.key) and a server certificate for 127.0.0.1 (server.crt/.key).
 inline void make_certificates(const fs::path& dir) {
-    if (fs::exists(dir / "server.crt")) return;
     int status;
-    std::string d = dir.string();
-    run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=envbuilder-test-ca -keyout " +
-            d + "/ca.key -out " + d + "/ca.crt",
-        &status);
-    REQUIRE(status == 0);
-    std::ofstream(dir / "san.ext") << "subjectAltName=IP:127.0.0.1\n";
-    run("openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout " + d +
-            "/server.key -out " + d + "/server.csr && openssl x509 -req -in " + d +
-            "/server.csr -CA " + d + "/ca.crt -CAkey " + d +
-            "/ca.key -CAcreateserial -days 2 -extfile " + d + "/san.ext -out " + d + "/server.crt",
-        &status);
+    std::string out = run(registry_fixture() + " certs '" + dir.string() + "'", &status);
+    INFO(out);
     REQUIRE(status == 0);
 }
 
@@ -207,80 +199,62 @@ struct RegistrySetup {
         s.trusted_ca = ca;
         return s;
     }
+    // The fixture's options for this setup.
+    std::string fixture_options() const {
+        std::string o = tls ? "" : " --plain";
+        o += auth == Auth::none       ? " --auth none"
+             : auth == Auth::htpasswd ? " --auth htpasswd"
+                                      : " --auth token --token-realm '" + token_realm +
+                                            "' --token-cert '" + token_cert.string() + "'";
+        if (!proxy_remote.empty()) o += " --proxy-remote '" + proxy_remote + "'";
+        if (!trusted_ca.empty()) o += " --trust-ca '" + trusted_ca.string() + "'";
+        return o;
+    }
 };
 
 inline constexpr const char* kTestUser = "tester";
 inline constexpr const char* kTestPassword = "s3cret-pw";
 
-// A registry running for the life of the object. Its CA is at certs.d/<host>/ca.crt, the way
-// Docker (and ENVBUILDER_CERTS_DIR) looks for it.
+// A registry running for the life of the object (registry_fixture.sh). Its CA is at
+// certs.d/<host>/ca.crt, the way Docker (and ENVBUILDER_CERTS_DIR) looks for it.
 struct LiveRegistry {
     fs::path dir;
     int port = 0;
     std::string host;
     RegistrySetup setup;
-    std::unique_ptr<ChildProcess> process;
+    bool running = false;
 
     explicit LiveRegistry(RegistrySetup s = {}) : setup(std::move(s)) {
         dir = fresh_temp_dir("registry");
-        fs::create_directories(dir / "data");
-        port = free_port();
-        host = "127.0.0.1:" + std::to_string(port);
-        std::string d = dir.string();
-        if (setup.tls) make_certificates(dir);
         int status;
-        run(std::string("htpasswd -Bbn ") + kTestUser + " '" + kTestPassword + "' > " + d +
-                "/htpasswd",
-            &status);
+        std::string out =
+            run(registry_fixture() + " start '" + dir.string() + "'" + setup.fixture_options() +
+                    " --user " + kTestUser + " --password '" + kTestPassword + "'",
+                &status);
+        INFO(out);
         REQUIRE(status == 0);
-        std::ofstream config(dir / "config.yml");
-        config << "version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: " << d
-               << "/data}, delete: {enabled: true}}\n"
-               << "http:\n  addr: " << host << "\n";
-        if (setup.tls)
-            config << "  tls: {certificate: " << d << "/server.crt, key: " << d << "/server.key}\n";
-        if (setup.auth == RegistrySetup::Auth::htpasswd)
-            config << "auth: {htpasswd: {realm: envbuilder-test, path: " << d << "/htpasswd}}\n";
-        if (setup.auth == RegistrySetup::Auth::token)
-            config << "auth: {token: {realm: \"" << setup.token_realm
-                   << "\", service: envbuilder-registry, issuer: envbuilder-test-issuer, "
-                      "rootcertbundle: "
-                   << setup.token_cert.string() << "}}\n";
-        if (!setup.proxy_remote.empty())
-            config << "proxy: {remoteurl: \"" << setup.proxy_remote << "\"}\n";
-        config.close();
-        if (!setup.trusted_ca.empty())
-            setenv("SSL_CERT_FILE", setup.trusted_ca.c_str(), 1);  // Go reads it
-        process = std::make_unique<ChildProcess>(
-            std::vector<std::string>{"docker-registry", "serve", (dir / "config.yml").string()},
-            dir / "registry.log");
-        if (!setup.trusted_ca.empty()) unsetenv("SSL_CERT_FILE");
-        for (int i = 0; i < 200 && !port_open(port); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        REQUIRE(port_open(port));
-        if (setup.tls) {
-            fs::create_directories(dir / "certs.d" / host);
-            fs::copy_file(dir / "ca.crt", dir / "certs.d" / host / "ca.crt");
-        }
+        running = true;
+        json facts = json::parse(read_file(dir / "registry.json"));
+        port = facts["port"];
+        host = facts["host"];
     }
     ~LiveRegistry() {
-        process.reset();
+        stop();
         fs::remove_all(dir);
     }
-    void stop() { process.reset(); }
+    LiveRegistry(const LiveRegistry&) = delete;
+    LiveRegistry& operator=(const LiveRegistry&) = delete;
+    // Stops the registry; its files stay until the object goes.
+    void stop() {
+        if (running) run(registry_fixture() + " stop '" + dir.string() + "' --keep");
+        running = false;
+    }
     std::string url() const { return (setup.tls ? "https://" : "http://") + host; }
     oci::Reference ref(const std::string& repository_and_tag) const {
         return std::get<oci::Reference>(oci::parse_reference(host + "/" + repository_and_tag));
     }
-    // A Docker config.json with this registry's test credentials.
-    fs::path docker_config() const {
-        fs::path file = dir / "docker" / "config.json";
-        fs::create_directories(file.parent_path());
-        std::ofstream(file)
-            << json{{"auths", {{host, {{"username", kTestUser}, {"password", kTestPassword}}}}}}
-                   .dump();
-        return file;
-    }
+    // A Docker config.json with this registry's test credentials (the fixture writes it).
+    fs::path docker_config() const { return dir / "docker" / "config.json"; }
     registry::RegistryOptions client_options() const {
         registry::RegistryOptions options;
         if (setup.auth != RegistrySetup::Auth::none)

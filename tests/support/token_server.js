@@ -33,26 +33,14 @@ const https = require('https');
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
+const { parseArgs } = require('./cli_args');
 
 function die(msg) {
   process.stderr.write(`token_server: ${msg}\n`);
   process.exit(2);
 }
 
-function parseArgs(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) die(`unexpected argument: ${a}`);
-    const eq = a.indexOf('=');
-    if (eq > 0) { out[a.slice(2, eq)] = a.slice(eq + 1); continue; }
-    if (i + 1 >= argv.length) die(`missing value for ${a}`);
-    out[a.slice(2)] = argv[++i];
-  }
-  return out;
-}
-
-const args = parseArgs(process.argv.slice(2));
+const args = parseArgs(process.argv.slice(2), die);
 for (const k of ['key', 'cert', 'issuer', 'htpasswd-user', 'htpasswd-pass', 'port-file']) {
   if (args[k] === undefined) die(`--${k} is required`);
 }

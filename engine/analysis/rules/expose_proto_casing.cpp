@@ -4,21 +4,23 @@
 namespace envbuilder::rules {
 namespace {
 void check(LintContext& ctx) {
-    ctx.each_instruction([&](const dockerfile::Instruction& ins, size_t) {
-        if (ins.kind != dockerfile::InstructionKind::Expose) return;
+    ctx.each_of_kind(dockerfile::InstructionKind::Expose, [&](const dockerfile::Instruction& ins) {
         for (const auto& w : ins.words) {
             size_t slash = w.text.find('/');
             if (slash == std::string::npos || w.text.find('$') != std::string::npos) continue;
             std::string proto = w.text.substr(slash + 1);
             if (is_lower(proto)) continue;
             Range r = sub_range(ctx.df.source, w.range, slash + 1, w.text.size());
-            ctx.report(w.range, "Defined protocol '" + w.text + "' in EXPOSE instruction should be lowercase",
-                       replace_fix("Lowercase the protocol", r, lower(proto)));
+            ctx.report(
+                w.range,
+                "Defined protocol '" + w.text + "' in EXPOSE instruction should be lowercase",
+                replace_fix("Lowercase the protocol", r, lower(proto)));
         }
-    }, true);
+    });
 }
 }  // namespace
-extern const Rule expose_proto_casing{{"ExposeProtoCasing", "Protocols in EXPOSE should be lowercase",
-                                       ENVBUILDER_BUILD_CHECK_URL("expose-proto-casing"), Severity::Warning, true},
-                                      check};
+extern const Rule expose_proto_casing{
+    {"ExposeProtoCasing", "Protocols in EXPOSE should be lowercase",
+     ENVBUILDER_BUILD_CHECK_URL("expose-proto-casing"), Severity::Warning, true},
+    check};
 }  // namespace envbuilder::rules

@@ -195,6 +195,14 @@ std::optional<ExpansionSyntaxError> expansion_syntax_error(std::string_view text
     return out;
 }
 
+void each_expansion_error(const LintContext& ctx,
+                          const std::function<void(const ExpansionSyntaxError&, Range)>& f) {
+    each_expanded_text(ctx, [&](std::string_view text, Range range) {
+        if (auto e = expansion_syntax_error(text, ctx.df.escape))
+            f(*e, sub_range(ctx.df.source, range, text, e->begin, e->end));
+    });
+}
+
 std::optional<ExposeSpec> split_expose_word(std::string_view word, char escape) {
     if (word.empty() || has_variable(word)) return std::nullopt;
     ExposeSpec spec;

@@ -48,6 +48,9 @@ using dockerfile::accepted_flags;
 using dockerfile::find_flag;
 using dockerfile::FlagSpec;
 using dockerfile::FlagType;
+// What every per-instruction rule names (`using namespace instruction_checks` brings them).
+using dockerfile::Instruction;
+using dockerfile::InstructionKind;
 
 // Whether BuildKit looks at the flags of this instruction at all. It does not for
 // `HEALTHCHECK NONE` (the flags are silently dropped) and we skip Unknown instructions, which the
@@ -92,6 +95,9 @@ struct ExpansionSyntaxError {
     size_t begin = 0, end = 0;
 };
 std::optional<ExpansionSyntaxError> expansion_syntax_error(std::string_view text, char escape);
+// Every syntax error of each_expanded_text's texts, with the range of the part that is wrong.
+void each_expansion_error(const LintContext& ctx,
+                          const std::function<void(const ExpansionSyntaxError&, Range)>& f);
 
 // A port spec of EXPOSE split the way BuildKit does: `port[/proto]`, offsets into the word.
 struct ExposeSpec {

@@ -5,38 +5,33 @@
 
 namespace envbuilder::rules {
 
-using dockerfile::Instruction;
-using dockerfile::InstructionKind;
 using namespace instruction_checks;
 
 namespace {
 
 void check(LintContext& ctx) {
     constexpr std::string_view kProtocols[] = {"tcp", "udp", "sctp"};
-    ctx.each_instruction(
-        [&](const Instruction& ins, size_t) {
-            if (ins.kind != InstructionKind::Expose) return;
-            for (const auto& word : ins.words) {
-                auto spec = split_expose_word(word.text, ctx.df.escape);
-                if (!spec || !spec->proto) continue;
-                std::string proto = lower(*spec->proto);
-                if (proto == "tcp" || proto == "udp" || proto == "sctp") continue;
-                std::string message = "unknown protocol '" + std::string(*spec->proto) + "'";
-                Range r = word.range;
-                std::optional<Fix> fix;
-                if (spec->exact) {
-                    size_t b = spec->offset + spec->proto_begin;
-                    r = sub_range(ctx.df.source, word.range, word.text, b, b + spec->proto->size());
-                }
-                if (auto near = closest_match(proto, kProtocols)) {
-                    message += " (did you mean " + std::string(*near) + "?)";
-                    if (r != word.range)
-                        fix = replace_fix("Change to " + std::string(*near), r, std::string(*near));
-                }
-                ctx.report(r, message + "; EXPOSE accepts tcp, udp or sctp", std::move(fix));
+    ctx.each_of_kind(InstructionKind::Expose, [&](const Instruction& ins) {
+        for (const auto& word : ins.words) {
+            auto spec = split_expose_word(word.text, ctx.df.escape);
+            if (!spec || !spec->proto) continue;
+            std::string proto = lower(*spec->proto);
+            if (proto == "tcp" || proto == "udp" || proto == "sctp") continue;
+            std::string message = "unknown protocol '" + std::string(*spec->proto) + "'";
+            Range r = word.range;
+            std::optional<Fix> fix;
+            if (spec->exact) {
+                size_t b = spec->offset + spec->proto_begin;
+                r = sub_range(ctx.df.source, word.range, word.text, b, b + spec->proto->size());
             }
-        },
-        /*with_triggers=*/true);
+            if (auto near = closest_match(proto, kProtocols)) {
+                message += " (did you mean " + std::string(*near) + "?)";
+                if (r != word.range)
+                    fix = replace_fix("Change to " + std::string(*near), r, std::string(*near));
+            }
+            ctx.report(r, message + "; EXPOSE accepts tcp, udp or sctp", std::move(fix));
+        }
+    });
 }
 
 }  // namespace

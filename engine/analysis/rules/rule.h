@@ -38,7 +38,7 @@ std::vector<Rule> instruction_rules();
 const Rule* find_rule(std::string_view name);
 
 class LintContext {
-public:
+  public:
     LintContext(const dockerfile::Dockerfile& df, const LintOptions& options,
                 std::vector<Diagnostic>& out)
         : df(df), options(options), out_(out) {}
@@ -68,8 +68,18 @@ public:
             if (with_triggers && df.instructions[i].trigger) f(*df.instructions[i].trigger, i);
         }
     }
+    // Every instruction of `kind`, ONBUILD triggers included (a trigger is checked like the
+    // instruction it will be).
+    template <typename F>
+    void each_of_kind(dockerfile::InstructionKind kind, F&& f) const {
+        each_instruction(
+            [&](const dockerfile::Instruction& ins, size_t) {
+                if (ins.kind == kind) f(ins);
+            },
+            /*with_triggers=*/true);
+    }
 
-private:
+  private:
     std::vector<Diagnostic>& out_;
     std::optional<StageModel> stage_model_;
 };
@@ -81,6 +91,7 @@ bool is_lower(std::string_view s);
 bool is_upper(std::string_view s);
 Fix replace_fix(std::string title, Range range, std::string text);
 // Documentation page of a BuildKit build check, e.g. "StageNameCasing" -> .../stage-name-casing/
-#define ENVBUILDER_BUILD_CHECK_URL(kebab) "https://docs.docker.com/reference/build-checks/" kebab "/"
+#define ENVBUILDER_BUILD_CHECK_URL(kebab) \
+    "https://docs.docker.com/reference/build-checks/" kebab "/"
 
 }  // namespace envbuilder::rules

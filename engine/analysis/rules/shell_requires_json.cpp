@@ -7,45 +7,40 @@
 
 namespace envbuilder::rules {
 
-using dockerfile::Instruction;
-using dockerfile::InstructionKind;
 using namespace instruction_checks;
 
 namespace {
 
 void check(LintContext& ctx) {
-    ctx.each_instruction(
-        [&](const Instruction& ins, size_t) {
-            if (ins.kind != InstructionKind::Shell || ins.words.empty())
-                return;  // empty: ArgumentCount
-            if (ins.json) {
-                if (ins.json->empty())
-                    ctx.report(ins.arguments_range,
-                               "SHELL [] names no shell: list the program and its options, e.g. "
-                               "SHELL [\"/bin/bash\", \"-c\"]");
-                return;
+    ctx.each_of_kind(InstructionKind::Shell, [&](const Instruction& ins) {
+        if (ins.words.empty()) return;  // empty: ArgumentCount
+        if (ins.json) {
+            if (ins.json->empty())
+                ctx.report(ins.arguments_range,
+                           "SHELL [] names no shell: list the program and its options, e.g. "
+                           "SHELL [\"/bin/bash\", \"-c\"]");
+            return;
+        }
+        std::string message =
+            "SHELL must be a JSON array of strings, e.g. SHELL [\"/bin/bash\", \"-c\"]";
+        std::optional<Fix> fix;
+        // Plain words convert mechanically; something that merely looks like JSON (single
+        // quotes, a missing quote) is left to the user (SingleQuotedJson offers a fix for the
+        // single-quote case).
+        if (!ins.json_like) {
+            std::string array = "[";
+            for (size_t k = 0; k < ins.words.size(); ++k) {
+                if (k) array += ", ";
+                array +=
+                    dockerfile::json_quote(dockerfile::unquote(ins.words[k].text, ctx.df.escape));
             }
-            std::string message =
-                "SHELL must be a JSON array of strings, e.g. SHELL [\"/bin/bash\", \"-c\"]";
-            std::optional<Fix> fix;
-            // Plain words convert mechanically; something that merely looks like JSON (single
-            // quotes, a missing quote) is left to the user (SingleQuotedJson offers a fix for the
-            // single-quote case).
-            if (!ins.json_like) {
-                std::string array = "[";
-                for (size_t k = 0; k < ins.words.size(); ++k) {
-                    if (k) array += ", ";
-                    array += dockerfile::json_quote(
-                        dockerfile::unquote(ins.words[k].text, ctx.df.escape));
-                }
-                array += "]";
-                fix = replace_fix("Convert to " + array, ins.arguments_range, array);
-            } else {
-                message += "; this looks like one but is not valid JSON";
-            }
-            ctx.report(ins.arguments_range, std::move(message), std::move(fix));
-        },
-        /*with_triggers=*/true);
+            array += "]";
+            fix = replace_fix("Convert to " + array, ins.arguments_range, array);
+        } else {
+            message += "; this looks like one but is not valid JSON";
+        }
+        ctx.report(ins.arguments_range, std::move(message), std::move(fix));
+    });
 }
 
 }  // namespace

@@ -10,11 +10,10 @@ using namespace instruction_checks;
 namespace {
 
 void check(LintContext& ctx) {
-    each_expanded_text(ctx, [&](std::string_view text, Range range) {
-        auto e = expansion_syntax_error(text, ctx.df.escape);
-        if (!e || e->unterminated) return;
-        ctx.report(sub_range(ctx.df.source, range, text, e->begin, e->end),
-                   e->message +
+    each_expansion_error(ctx, [&](const ExpansionSyntaxError& e, Range where) {
+        if (e.unterminated) return;
+        ctx.report(where,
+                   e.message +
                        "; supported forms are ${V}, ${V:-default}, ${V:+alternative}, ${V:?error}, "
                        "${V#prefix}, ${V%suffix} and ${V/pattern/replacement}");
     });

@@ -11,17 +11,16 @@ using namespace instruction_checks;
 namespace {
 
 void check(LintContext& ctx) {
-    each_expanded_text(ctx, [&](std::string_view text, Range range) {
-        auto e = expansion_syntax_error(text, ctx.df.escape);
-        if (!e || !e->unterminated) return;
+    each_expansion_error(ctx, [&](const ExpansionSyntaxError& e, Range where) {
+        if (!e.unterminated) return;
         std::string message;
-        if (e->message.starts_with("unterminated single"))
+        if (e.message.starts_with("unterminated single"))
             message = "this single-quoted string is never closed: add the closing '";
-        else if (e->message.starts_with("unterminated double"))
+        else if (e.message.starts_with("unterminated double"))
             message = "this double-quoted string is never closed: add the closing \"";
         else
             message = "'${' is never closed: add the closing '}'";
-        ctx.report(sub_range(ctx.df.source, range, text, e->begin, e->end), std::move(message));
+        ctx.report(where, std::move(message));
     });
 }
 

@@ -7,7 +7,7 @@ namespace envbuilder::executor::instructions {
 
 Step cmd(StageContext&, StageState& s, const Instruction& ins) {
     std::vector<std::string> argv = command_of(s.image, ins);
-    config_of(s.image)["Cmd"] = argv;
+    config_of(s.image).cmd = argv;
     s.cmd_set = true;
     return Step::config("CMD " + json_text(argv));
 }

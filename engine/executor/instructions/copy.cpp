@@ -101,7 +101,7 @@ Step copy_step(StageContext& ctx, StageState& s, const Instruction& ins, bool is
     }
     if (words.size() < 2) ctx.fail(ins, "needs at least one source and a destination");
     std::string dest = words.back();
-    const std::string workdir = config_string(s.image, "WorkingDir", "/");
+    const std::string workdir = working_dir_of(s.image, "/");
     if (dest.empty() || dest[0] != '/')
         dest = (fs::path(workdir.empty() ? "/" : workdir) / dest).string();
     if (words.back().ends_with("/") && !dest.ends_with("/")) dest += "/";

@@ -8,9 +8,9 @@ namespace envbuilder::executor::instructions {
 
 Step entrypoint(StageContext&, StageState& s, const Instruction& ins) {
     std::vector<std::string> argv = command_of(s.image, ins);
-    nlohmann::json& config = config_of(s.image);
-    config["Entrypoint"] = argv;
-    if (!s.cmd_set) config["Cmd"] = nullptr;
+    oci::ContainerConfig& config = config_of(s.image);
+    config.entrypoint = argv;
+    if (!s.cmd_set) config.cmd.set_null();
     return Step::config("ENTRYPOINT " + json_text(argv));
 }
 

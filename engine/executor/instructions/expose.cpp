@@ -7,7 +7,7 @@
 namespace envbuilder::executor::instructions {
 
 Step expose(StageContext& ctx, StageState& s, const Instruction& ins) {
-    nlohmann::json& exposed = config_object(s.image, "ExposedPorts");
+    oci::KeySet& exposed = config_of(s.image).exposed_ports.make();
     std::vector<std::string> ports;
     for (auto port : ctx.expand_words(s, ins.arguments, ins)) {
         if (port.find('/') == std::string::npos) port += "/tcp";

@@ -5,7 +5,7 @@
 namespace envbuilder::executor::instructions {
 
 Step label(StageContext& ctx, StageState& s, const Instruction& ins) {
-    nlohmann::json& labels = config_object(s.image, "Labels");
+    std::map<std::string, std::string>& labels = config_of(s.image).labels.make();
     std::string created_by = "LABEL";
     for (const auto& kv : ins.pairs) {
         std::string key = ctx.expand(s, kv.key, ins),

@@ -4,7 +4,7 @@
 namespace envbuilder::executor::instructions {
 
 Step maintainer(StageContext& ctx, StageState& s, const Instruction& ins) {
-    s.image["author"] = ctx.expand(s, ins.arguments, ins);
+    s.image.author = ctx.expand(s, ins.arguments, ins);
     return Step::config("MAINTAINER " + ins.arguments);
 }
 

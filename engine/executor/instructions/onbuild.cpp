@@ -7,10 +7,7 @@ namespace envbuilder::executor::instructions {
 
 Step onbuild(StageContext& ctx, StageState& s, const Instruction& ins) {
     if (ctx.running_trigger()) ctx.fail(ins, "ONBUILD cannot trigger another ONBUILD");
-    nlohmann::json& config = config_of(s.image);
-    if (!config.contains("OnBuild") || !config["OnBuild"].is_array())
-        config["OnBuild"] = nlohmann::json::array();
-    config["OnBuild"].push_back(ins.arguments);
+    config_of(s.image).on_build.make().push_back(ins.arguments);
     return Step::config("ONBUILD " + ins.arguments);
 }
 

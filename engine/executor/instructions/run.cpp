@@ -82,8 +82,8 @@ Step run(StageContext& ctx, StageState& s, const Instruction& ins) {
     RunMounts mounts = run_mounts(ctx, s, ins);
     spec.security = security_of(ctx, ins);
     spec.isolate_network = without_network(ctx, ins);
-    const std::string user = config_string(s.image, "User");
-    const std::string workdir = config_string(s.image, "WorkingDir");
+    const std::string user = user_of(s.image);
+    const std::string workdir = working_dir_of(s.image);
     spec.env = run_environment(s);
     Step step;
     step.definition =

@@ -131,7 +131,7 @@ RunMounts run_mounts(StageContext& ctx, StageState& s, const Instruction& ins) {
         const RunMount& m = parsed.mount;
         SandboxMount mount;
         if (m.target && (*m.target)[0] != '/') {
-            const std::string workdir = config_string(s.image, "WorkingDir", "/");
+            const std::string workdir = working_dir_of(s.image, "/");
             mount.target = (fs::path(workdir.empty() ? "/" : workdir) / *m.target).string();
         } else {
             mount.target = m.target.value_or("");

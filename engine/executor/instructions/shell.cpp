@@ -10,7 +10,7 @@ Step shell(StageContext& ctx, StageState& s, const Instruction& ins) {
         ctx.fail(ins, "SHELL needs the JSON form, e.g. SHELL [\"/bin/bash\", \"-c\"]");
     std::vector<std::string> shell;
     for (const auto& w : *ins.json) shell.push_back(w.text);
-    config_of(s.image)["Shell"] = shell;
+    config_of(s.image).shell = shell;
     return Step::config("SHELL " + json_text(shell));
 }
 

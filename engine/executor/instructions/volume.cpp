@@ -11,7 +11,7 @@ Step volume(StageContext& ctx, StageState& s, const Instruction& ins) {
         for (const auto& w : *ins.json) volumes.push_back(ctx.expand(s, w.text, ins));
     else
         volumes = ctx.expand_words(s, ins.arguments, ins);
-    nlohmann::json& config_volumes = config_object(s.image, "Volumes");
+    oci::KeySet& config_volumes = config_of(s.image).volumes.make();
     for (const auto& v : volumes) {
         if (v.empty()) ctx.fail(ins, "a volume needs a path");
         config_volumes[v] = nlohmann::json::object();

@@ -15,11 +15,11 @@ namespace fs = std::filesystem;
 Step workdir(StageContext& ctx, StageState& s, const Instruction& ins) {
     std::string dir = ctx.expand(s, ins.arguments, ins);
     if (dir.empty()) ctx.fail(ins, "needs a directory");
-    const std::string current = config_string(s.image, "WorkingDir");
+    const std::string current = working_dir_of(s.image);
     std::string path = clean_path(
         dir[0] == '/' ? dir : (fs::path(current.empty() ? "/" : current) / dir).string());
-    config_of(s.image)["WorkingDir"] = path;
-    const std::string user = config_string(s.image, "User");
+    config_of(s.image).working_dir = path;
+    const std::string user = user_of(s.image);
     Step step;
     step.definition = "WORKDIR " + path + " user=" + user;
     step.created_by = "WORKDIR " + path;

@@ -20,5 +20,5 @@ TEST_CASE("ARG takes a --build-arg over its default, a global ARG, then the plat
     CHECK(step.created_by ==
           "ARG GIVEN=from-cli DEFAULTED=d GLOBAL=from-global TARGETARCH=amd64 UNSET");
     // ARGs never reach the image config.
-    CHECK(s.image["config"]["Env"].size() == 1);
+    CHECK(config(s).env->size() == 1);
 }

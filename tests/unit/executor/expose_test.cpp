@@ -10,9 +10,11 @@ TEST_CASE("EXPOSE adds tcp by default, lower-cases the protocol, sorts the histo
     FakeStageContext ctx;
     StageState s = empty_stage();
     Step step = apply(ctx, s, "EXPOSE 8080 53/UDP 443/tcp");
-    const auto& ports = s.image["config"]["ExposedPorts"];
-    CHECK(ports.contains("8080/tcp"));
-    CHECK(ports.contains("53/udp"));
-    CHECK(ports.contains("443/tcp"));
+    const auto& ports = *config(s).exposed_ports;
+    CHECK(ports.size() == 3);
+    CHECK(ports.count("8080/tcp"));
+    CHECK(ports.count("53/udp"));
+    CHECK(ports.count("443/tcp"));
+    CHECK(ports.at("8080/tcp") == nlohmann::json::object());
     CHECK(step.created_by == "EXPOSE map[443/tcp:{} 53/udp:{} 8080/tcp:{}]");
 }

@@ -93,11 +93,17 @@ inline ParsedInstruction parse_instruction(const std::string& text) {
 // A stage with an empty config and the default PATH, like FROM scratch.
 inline StageState empty_stage() {
     StageState s;
-    s.image = {{"config", nlohmann::json::object()},
-               {"rootfs", {{"type", "layers"}, {"diff_ids", nlohmann::json::array()}}},
-               {"history", nlohmann::json::array()}};
+    s.image.config.make();
+    s.image.rootfs.make().type = std::string("layers");
+    s.image.rootfs->diff_ids.make();
+    s.image.history.make();
     set_env(s.image, "PATH", kDefaultPath);
     return s;
+}
+
+// The stage's execution parameters, for the assertions (empty_stage() makes them).
+inline oci::ContainerConfig& config(StageState& s) {
+    return *s.image.config;
 }
 
 // Carries out a config-only instruction on `s` and returns its step.

@@ -11,17 +11,17 @@ TEST_CASE("HEALTHCHECK: Test, durations in nanoseconds, retries", "[executor][he
     apply(ctx, s,
           "HEALTHCHECK --interval=1m30s --timeout=500ms --start-period=2s --retries=3 CMD curl -f "
           "http://localhost/");
-    const auto& check = s.image["config"]["Healthcheck"];
-    CHECK(check["Test"] == nlohmann::json({"CMD-SHELL", "curl -f http://localhost/"}));
-    CHECK(check["Interval"] == 90'000'000'000LL);
-    CHECK(check["Timeout"] == 500'000'000LL);
-    CHECK(check["StartPeriod"] == 2'000'000'000LL);
-    CHECK(check["Retries"] == 3);
+    const auto& check = *config(s).healthcheck;
+    CHECK(*check.test == std::vector<std::string>{"CMD-SHELL", "curl -f http://localhost/"});
+    CHECK(*check.interval == 90'000'000'000LL);
+    CHECK(*check.timeout == 500'000'000LL);
+    CHECK(*check.start_period == 2'000'000'000LL);
+    CHECK(!check.start_interval.present());
+    CHECK(*check.retries == 3);
     apply(ctx, s, R"(HEALTHCHECK CMD ["/bin/check", "--quick"])");
-    CHECK(s.image["config"]["Healthcheck"]["Test"] ==
-          nlohmann::json({"CMD", "/bin/check", "--quick"}));
+    CHECK(*config(s).healthcheck->test == std::vector<std::string>{"CMD", "/bin/check", "--quick"});
     apply(ctx, s, "HEALTHCHECK NONE");
-    CHECK(s.image["config"]["Healthcheck"]["Test"] == nlohmann::json({"NONE"}));
+    CHECK(*config(s).healthcheck->test == std::vector<std::string>{"NONE"});
 }
 
 TEST_CASE("HEALTHCHECK refuses what lint refuses: bad and overflowing durations, negative retries",

@@ -11,5 +11,5 @@ TEST_CASE("MAINTAINER sets the author; its history keeps the text as written",
     StageState s = empty_stage();
     s.args["WHO"] = "Ada";
     CHECK(apply(ctx, s, "MAINTAINER $WHO").created_by == "MAINTAINER $WHO");
-    CHECK(s.image["author"] == "Ada");
+    CHECK(*s.image.author == "Ada");
 }

@@ -10,7 +10,7 @@ TEST_CASE("ONBUILD stores its trigger, and a trigger cannot be another ONBUILD",
     FakeStageContext ctx;
     StageState s = empty_stage();
     CHECK(apply(ctx, s, "ONBUILD RUN make").created_by == "ONBUILD RUN make");
-    CHECK(s.image["config"]["OnBuild"] == nlohmann::json({"RUN make"}));
+    CHECK(*config(s).on_build == std::vector<std::string>{"RUN make"});
     ctx.trigger = true;
     CHECK_THROWS_WITH(apply(ctx, s, "ONBUILD RUN make"),
                       Catch::Contains("cannot trigger another ONBUILD"));

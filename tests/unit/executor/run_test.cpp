@@ -12,8 +12,8 @@ TEST_CASE("RUN's cache key holds the command, environment, user, workdir and fla
     FakeStageContext ctx;
     StageState s = empty_stage();
     s.args["VERSION"] = "2";
-    s.image["config"]["User"] = "app";
-    s.image["config"]["WorkingDir"] = "/src";
+    config(s).user = std::string("app");
+    config(s).working_dir = std::string("/src");
     auto parsed = parse_instruction("RUN --network=none make install");
     Step step = handler_for(parsed.ins().kind)(ctx, s, parsed.ins());
     CHECK(step.change_root);

@@ -10,5 +10,5 @@ TEST_CASE("STOPSIGNAL sets the config's StopSignal, expanded", "[executor][stops
     StageState s = empty_stage();
     s.args["SIG"] = "SIGQUIT";
     CHECK(apply(ctx, s, "STOPSIGNAL $SIG").created_by == "STOPSIGNAL SIGQUIT");
-    CHECK(s.image["config"]["StopSignal"] == "SIGQUIT");
+    CHECK(*config(s).stop_signal == "SIGQUIT");
 }

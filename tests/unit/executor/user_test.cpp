@@ -10,6 +10,6 @@ TEST_CASE("USER sets the config's User, expanded", "[executor][user]") {
     StageState s = empty_stage();
     s.args["APP_USER"] = "app";
     Step step = apply(ctx, s, "USER ${APP_USER}:staff");
-    CHECK(s.image["config"]["User"] == "app:staff");
+    CHECK(*config(s).user == "app:staff");
     CHECK(step.created_by == "USER app:staff");
 }

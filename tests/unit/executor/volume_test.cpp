@@ -10,7 +10,7 @@ TEST_CASE("VOLUME takes words or a JSON array into the config's Volumes", "[exec
     StageState s = empty_stage();
     CHECK(apply(ctx, s, "VOLUME /data /cache").created_by == R"(VOLUME ["/data","/cache"])");
     CHECK(apply(ctx, s, R"(VOLUME ["/var/lib/app"])").created_by == R"(VOLUME ["/var/lib/app"])");
-    const auto& volumes = s.image["config"]["Volumes"];
+    const auto& volumes = *config(s).volumes;
     CHECK(volumes.size() == 3);
-    CHECK(volumes.contains("/var/lib/app"));
+    CHECK(volumes.count("/var/lib/app"));
 }

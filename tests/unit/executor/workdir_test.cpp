@@ -15,7 +15,7 @@ TEST_CASE("WORKDIR resolves against the previous one and creates what is missing
     s.root = root;
     auto first = parse_instruction("WORKDIR /srv/app");
     Step step = handler_for(first.ins().kind)(ctx, s, first.ins());
-    CHECK(s.image["config"]["WorkingDir"] == "/srv/app");
+    CHECK(*config(s).working_dir == "/srv/app");
     CHECK(step.definition == "WORKDIR /srv/app user=");
     CHECK(step.created_by == "WORKDIR /srv/app");
     REQUIRE(step.change_root);
@@ -23,7 +23,7 @@ TEST_CASE("WORKDIR resolves against the previous one and creates what is missing
     CHECK(fs::is_directory(root / "srv/app"));
     auto relative = parse_instruction("WORKDIR ../lib/./x");
     handler_for(relative.ins().kind)(ctx, s, relative.ins());
-    CHECK(s.image["config"]["WorkingDir"] == "/srv/lib/x");
+    CHECK(*config(s).working_dir == "/srv/lib/x");
     CHECK_THROWS_WITH(
         handler_for(relative.ins().kind)(ctx, s, parse_instruction("WORKDIR \"\"").ins()),
         Catch::Contains("needs a directory"));

@@ -112,6 +112,17 @@ local function no_client()
     levels.ERROR)
 end
 
+-- The buffer, client and target that opts (of build() and cancel()) name; nothing (after saying
+-- so) when the buffer has no envbuilder client.
+local function resolve(opts)
+  local bufnr = opts.bufnr or vim.api.nvim_get_current_buf()
+  local client = M.client_for(bufnr)
+  if not client then
+    return no_client()
+  end
+  return bufnr, client, opts.target and util.normalize(opts.target) or M.target_for(bufnr, client)
+end
+
 local function finish_text(entry, result)
   if entry.push then
     local pushed = type(result) == 'table' and result.pushed
@@ -132,12 +143,10 @@ end
 ---   opts.on_done   function(err, result) called when the build ends (err = {code, message})
 function M.build(opts)
   opts = opts or {}
-  local bufnr = opts.bufnr or vim.api.nvim_get_current_buf()
-  local client = M.client_for(bufnr)
+  local bufnr, client, target = resolve(opts)
   if not client then
-    return no_client()
+    return
   end
-  local target = opts.target and util.normalize(opts.target) or M.target_for(bufnr, client)
   local command = opts.push and 'envbuilder.buildAndPush' or 'envbuilder.build'
   local arguments = { vim.uri_from_fname(target) }
   if opts.overrides and next(opts.overrides) ~= nil then
@@ -209,12 +218,10 @@ end
 ---   opts.bufnr, opts.target as for build(); opts.on_done(err, result)
 function M.cancel(opts)
   opts = opts or {}
-  local bufnr = opts.bufnr or vim.api.nvim_get_current_buf()
-  local client = M.client_for(bufnr)
+  local bufnr, client, target = resolve(opts)
   if not client then
-    return no_client()
+    return
   end
-  local target = opts.target and util.normalize(opts.target) or M.target_for(bufnr, client)
   local root = client.config.root_dir and util.normalize(client.config.root_dir) or target
   when_initialized(client, function()
     local client_id = client.id
