@@ -346,11 +346,10 @@ void Executor::write_devcontainer_metadata(StageState& s) {
     const DevcontainerBuild& dc = request_.devcontainer;
     if (!writes_label(dc)) return;
     // The base's entries first (what the image was built from keeps its say), then ours.
-    nlohmann::json& labels = config_object(s.image, "Labels");
+    std::map<std::string, std::string>& labels = config_of(s.image).labels.make();
     std::vector<nlohmann::ordered_json> entries;
-    if (labels.contains(features::kMetadataLabel) && labels[features::kMetadataLabel].is_string()) {
-        auto base =
-            features::parse_metadata_label(labels[features::kMetadataLabel].get<std::string>());
+    if (auto found = labels.find(features::kMetadataLabel); found != labels.end()) {
+        auto base = features::parse_metadata_label(found->second);
         if (!base.problem.empty())
             message(BuildEvent::Kind::warning,
                     std::string("the base image's ") + features::kMetadataLabel +

@@ -56,7 +56,7 @@ Step feature_step(StageContext& ctx, StageState& s, const FeatureInstall& featur
     // containerEnv goes in first, so install.sh and every later feature see it.
     for (const auto& [name, value] : feature.container_env)
         set_env(s.image, name, ctx.expand(s, value, stand_in));
-    const std::string image_user = config_string(s.image, "User");
+    const std::string image_user = user_of(s.image);
     const std::string container_user = !ctx.request().devcontainer.container_user.empty()
                                            ? ctx.request().devcontainer.container_user
                                        : image_user.empty() ? "root"
