@@ -105,6 +105,11 @@ struct BuildRequest {
     layers::UnpackLimits unpack_limits;
     // A devcontainer.json's build: its features, metadata label and containerEnv.
     DevcontainerBuild devcontainer;
+    // Labels set on the result (docker build --label), after everything else.
+    std::map<std::string, std::string> labels;
+    // The network of every RUN that has no --network of its own: "none" isolates it; "" (the
+    // default), "default" and "host" share the host's.
+    std::string network;
     std::function<void(const BuildEvent&)> on_event;
     std::shared_ptr<std::atomic<bool>> cancel;
 };

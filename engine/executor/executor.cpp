@@ -379,6 +379,10 @@ void Executor::write_devcontainer_metadata(StageState& s) {
 
 BuiltImage Executor::assemble(StageState& s) {
     s.image.created = rfc3339(created_);
+    if (!request_.labels.empty()) {
+        auto& labels = config_of(s.image).labels.make();
+        for (const auto& [key, value] : request_.labels) labels[key] = value;
+    }
     // Labels, environment and history may hold any bytes; JSON gets U+FFFD for invalid ones.
     std::string config = json_text(oci::to_json(s.image));
     oci::Digest config_digest = store_.put_bytes(config);

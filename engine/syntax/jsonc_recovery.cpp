@@ -309,7 +309,11 @@ class RecoveryParser : public TreeReader {
 
     void trailing_comma(const Atom& comma) {
         Range range = atom_range(comma);
-        report(kTrailingComma, Severity::Error, range, "Trailing comma is not allowed: remove it",
+        // A warning, not an error: VS Code's JSONC and the devcontainers CLI accept it; strict JSON
+        // readers do not.
+        report(kTrailingComma, Severity::Warning, range,
+               "Trailing comma: accepted by VS Code and the devcontainers CLI, but not valid JSON; "
+               "remove it",
                Fix{"Remove the trailing comma", {TextEdit{range, ""}}});
     }
 

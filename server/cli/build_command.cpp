@@ -16,11 +16,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/build_features.h"
+#include "cli/devcontainer_build_options.h"
 #include "cli/option_table.h"
 #include "cli/registry_options.h"
 #include "cli/user_namespace.h"
 #include "devcontainer/devcontainer.h"
 #include "devcontainer/find_configs.h"
+#include "devcontainer/substitution.h"
 #include "executor/build.h"
 #include "features/metadata_label.h"
 #include "oci/docker_archive.h"
@@ -419,6 +421,8 @@ struct Source {
     fs::path config_file;
     std::optional<devcontainer::Devcontainer> config;
     nlohmann::ordered_json document;  // devcontainer.json as written, for the metadata label
+    std::optional<devcontainer::SubstitutionContext> substitution;
+    DockerBuildOptions build_options;  // build.options
 };
 
 // `human` hears which devcontainer config was chosen, when that is worth saying.
@@ -460,7 +464,15 @@ Source find_source(const BuildCommand& cmd, std::ostream& human) {
             throw std::runtime_error(
                 config.string() + ":" + std::to_string(d.range.start.line + 1) + ":" +
                 std::to_string(d.range.start.character + 1) + ": " + d.message);
-    const auto& dc = analysis.config;
+    // The CLI's ${localEnv:…}, ${localWorkspaceFolder}… in what the build reads; the label keeps
+    // the values as written (the CLI substitutes them again when it reads the label).
+    devcontainer::Devcontainer dc = analysis.config;
+    try {
+        source.substitution = devcontainer::substitution_context(cmd.workspace, config, dc);
+        devcontainer::substitute_config(dc, *source.substitution);
+    } catch (const devcontainer::SubstitutionError& e) {
+        throw std::runtime_error(config.string() + ": " + e.what());
+    }
     source.config_file = config;
     source.config = dc;
     if (analysis.json) source.document = jsonc::to_json(*analysis.json);
@@ -477,6 +489,19 @@ Source find_source(const BuildCommand& cmd, std::ostream& human) {
                 for (const auto& arg : dc.build->value.args->value)
                     if (arg.value) source.args[arg.name] = *arg.value;
             if (dc.build && dc.build->value.target) source.target = dc.build->value.target->value;
+            if (dc.build && dc.build->value.options) {
+                // As docker sees them: after build.args and build.target, so they win.
+                source.build_options =
+                    parse_build_options(dc.build->value.options->value, config.string());
+                for (const auto& [k, v] : source.build_options.build_args) source.args[k] = v;
+                if (source.build_options.target) source.target = *source.build_options.target;
+            }
+            if (dc.build && dc.build->value.cache_from)
+                for (const auto& from : dc.build->value.cache_from->value)
+                    human << "warning: " << config.filename().string() << ":"
+                          << from.range.start.line + 1 << ": build.cacheFrom " << from.value
+                          << " is not used: envbuilder does not read registry caches yet; steps "
+                             "are cached in --cache-dir only\n";
             return source;
         }
         case devcontainer::ImageSource::Compose:
@@ -554,12 +579,21 @@ executor::BuildRequest build_request(const BuildCommand& cmd, const Source& sour
     request.target = cmd.target ? *cmd.target : source.target;
     request.base_image = cmd.base_image;
     request.platform = cmd.platform;
+    if (!cmd.platform && source.build_options.platform) {
+        std::string problem;
+        request.platform = oci::parse_platform(*source.build_options.platform, &problem);
+        if (!request.platform)
+            throw std::runtime_error("build.options: --platform " + *source.build_options.platform +
+                                     ": " + problem);
+    }
+    request.labels = source.build_options.labels;
+    request.network = source.build_options.network;
     request.cache_dir = cmd.cache_dir;
     request.registry = cmd.options;
     request.compression = cmd.compression;
     request.snapshotter = cmd.snapshotter;
     request.unpack_limits = cmd.unpack_limits;
-    request.no_cache = cmd.no_cache;
+    request.no_cache = cmd.no_cache || source.build_options.no_cache;
     request.allow_security_insecure = cmd.allow_security_insecure;
     request.secrets = cmd.secrets;
     if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
@@ -629,8 +663,9 @@ int run_build(const std::vector<std::string>& args, std::ostream& out, std::ostr
         std::optional<executor::DevcontainerBuild> devcontainer;
         if (source.config) {
             registry::RegistryClient client(cmd.options);
-            ConfigFeatures planned = plan_config_features(*source.config, source.config_file,
-                                                          client, store, cmd.cache_dir, nullptr);
+            ConfigFeatures planned =
+                plan_config_features(*source.config, source.config_file, *source.substitution,
+                                     client, store, cmd.cache_dir, nullptr);
             for (const auto& note : planned.notes) human << "note: " << note << '\n';
             devcontainer = devcontainer_build(source, planned);
         }

@@ -28,9 +28,10 @@ std::string options_text(const nlohmann::ordered_json& options) {
 }  // namespace
 
 ConfigFeatures plan_config_features(const devcontainer::Devcontainer& config,
-                                    const fs::path& config_file, registry::RegistryClient& client,
-                                    oci::BlobStore& store, const fs::path& cache_dir,
-                                    const std::atomic<bool>* cancel) {
+                                    const fs::path& config_file,
+                                    const devcontainer::SubstitutionContext& substitution,
+                                    registry::RegistryClient& client, oci::BlobStore& store,
+                                    const fs::path& cache_dir, const std::atomic<bool>* cancel) {
     ConfigFeatures out;
     if (config.container_user) out.container_user = config.container_user->value;
     if (config.remote_user) out.remote_user = config.remote_user->value;
@@ -39,7 +40,15 @@ ConfigFeatures plan_config_features(const devcontainer::Devcontainer& config,
     std::vector<features::UserFeature> wanted;
     std::map<std::string, Range> ranges;
     for (const auto& f : config.features->value) {
-        wanted.push_back({f.id, jsonc::to_json(f.options)});
+        nlohmann::ordered_json options = jsonc::to_json(f.options);
+        try {
+            devcontainer::substitute_json(options, substitution);
+        } catch (const devcontainer::SubstitutionError& e) {
+            throw std::runtime_error(config_file.string() + ":" +
+                                     std::to_string(f.id_range.start.line + 1) + ": feature " +
+                                     f.id + ": " + e.what());
+        }
+        wanted.push_back({f.id, std::move(options)});
         ranges[f.id] = f.id_range;
     }
     std::vector<std::string> overrides;

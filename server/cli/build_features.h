@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "devcontainer/model.h"
+#include "devcontainer/substitution.h"
 #include "executor/build.h"
 #include "oci/blob_store.h"
 #include "registry/client.h"
@@ -23,9 +24,11 @@ struct ConfigFeatures {
     std::string remote_user;
 };
 
+// Option values get the configuration's variables substituted, as the CLI does.
 // Throws std::runtime_error saying which feature (and option) is wrong.
 ConfigFeatures plan_config_features(const devcontainer::Devcontainer& config,
                                     const std::filesystem::path& config_file,
+                                    const devcontainer::SubstitutionContext& substitution,
                                     registry::RegistryClient& client, oci::BlobStore& store,
                                     const std::filesystem::path& cache_dir,
                                     const std::atomic<bool>* cancel);

@@ -230,7 +230,7 @@ TEST_CASE("devcontainer: a trailing comma costs nothing in the model", "[devcont
     REQUIRE(a.config.remote_user);
     CHECK(a.config.remote_user->value == "dev");
     const Diagnostic& d = only(a, "TrailingComma");
-    CHECK(d.severity == Severity::Error);
+    CHECK(d.severity == Severity::Warning);
     size_t comma = json.find(",}");
     CHECK(show(d.range) == "0:" + std::to_string(comma) + "-0:" + std::to_string(comma + 1));
     CHECK(a.diagnostics.size() == 1);

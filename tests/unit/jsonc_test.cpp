@@ -147,7 +147,7 @@ TEST_CASE("jsonc: trailing commas keep the whole model and come with a fix", "[j
         REQUIRE(doc.diagnostics.size() == 1);
         const Diagnostic& d = doc.diagnostics[0];
         CHECK(d.code == "TrailingComma");
-        CHECK(d.severity == Severity::Error);
+        CHECK(d.severity == Severity::Warning);
         CHECK(show(d.range) == "0:15-0:16");
         REQUIRE(d.fix);
         REQUIRE(d.fix->edits.size() == 1);

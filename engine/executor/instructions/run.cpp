@@ -49,7 +49,7 @@ SecurityMode security_of(StageContext& ctx, const Instruction& ins) {
 
 bool without_network(StageContext& ctx, const Instruction& ins) {
     const auto* flag = ins.flag("network");
-    if (!flag) return false;
+    if (!flag) return ctx.request().network == "none";
     const std::string value = flag->value.value_or("");
     if (value != "none" && value != "default" && value != "host")
         ctx.fail(ins, "--network must be default, none or host");
