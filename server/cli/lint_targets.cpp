@@ -1,5 +1,6 @@
 #include "cli/lint_targets.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -8,6 +9,7 @@
 #include "analysis/dockerfile_lint.h"
 #include "devcontainer/devcontainer.h"
 #include "devcontainer/find_configs.h"
+#include "features/local_check.h"
 #include "syntax/dockerfile_parser.h"
 
 namespace envbuilder::cli {
@@ -155,6 +157,12 @@ std::vector<LintedFile> lint_targets(const std::vector<std::string>& targets,
         if (job.kind == DocumentKind::Devcontainer) {
             auto analysis = devcontainer::analyze_devcontainer(file.text, fs::absolute(job.path));
             file.diagnostics = std::move(analysis.diagnostics);
+            for (auto& d : features::check_local_features(analysis.config, fs::absolute(job.path)))
+                file.diagnostics.push_back(std::move(d));
+            std::stable_sort(file.diagnostics.begin(), file.diagnostics.end(),
+                             [](const Diagnostic& a, const Diagnostic& b) {
+                                 return a.range.start < b.range.start;
+                             });
             if (auto paths =
                     devcontainer::resolve_build_paths(analysis.config, fs::absolute(job.path))) {
                 std::error_code ec;

@@ -9,6 +9,7 @@
 
 #include "analysis/dockerfile_lint.h"
 #include "devcontainer/devcontainer.h"
+#include "features/local_check.h"
 #include "lsp/uri.h"
 #include "syntax/dockerfile_parser.h"
 #include "syntax/json_text.h"
@@ -405,6 +406,10 @@ std::vector<Diagnostic> LanguageServer::analyze(const Document& doc) {
     } else if (doc.kind == DocumentKind::Devcontainer) {
         auto analysis = devcontainer::analyze_devcontainer(
             doc.text, doc.path ? *doc.path : std::filesystem::path("/devcontainer.json"));
+        // Local features are read from disk (small files, no network) and their options checked.
+        if (doc.path)
+            for (auto& d : features::check_local_features(analysis.config, *doc.path))
+                analysis.diagnostics.push_back(std::move(d));
         for (auto& d : analysis.diagnostics) {
             if (settings_.disabled_rules.count(d.code)) continue;
             if (auto it = settings_.severity_overrides.find(d.code);

@@ -81,6 +81,24 @@ test('diagnostics follow full and incremental changes and clear on close', async
   assert.strictEqual(await client.shutdown(), 0);
 });
 
+test('a local feature\'s options are checked against its devcontainer-feature.json', async () => {
+  const client = new Client();
+  await client.initialize();
+  const folder = path.join(tmp, 'features-ws/.devcontainer');
+  fs.mkdirSync(path.join(folder, 'tool'), { recursive: true });
+  fs.writeFileSync(path.join(folder, 'tool/devcontainer-feature.json'),
+    '{"id":"tool","version":"1.0.0","options":{"mode":{"type":"string","enum":["a","b"]}}}');
+  fs.writeFileSync(path.join(folder, 'tool/install.sh'), '#!/bin/sh\n');
+  const uri = uriOf(path.join(folder, 'devcontainer.json'));
+  await client.open(uri, '{\n  "image": "debian",\n  "features": {"./tool": {"mode": "z"}}\n}\n', 'jsonc');
+  const p = await client.waitForDiagnostics(uri);
+  const option = p.diagnostics.find((d) => d.code === 'InvalidFeatureOption');
+  assert.ok(option, JSON.stringify(p.diagnostics));
+  assert.deepStrictEqual(option.range.start, { line: 2, character: 25 });
+  assert.match(option.message, /must be one of "a", "b", not "z"/);
+  assert.strictEqual(await client.shutdown(), 0);
+});
+
 test('devcontainer.json is recognized by path and validated', async () => {
   const client = new Client();
   await client.initialize();

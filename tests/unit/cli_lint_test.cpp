@@ -1,6 +1,6 @@
 // Drives the real `envbuilder lint` binary: output formats, exit codes, bad paths.
-#include <catch2/catch.hpp>
 #include <sys/wait.h>
+#include <catch2/catch.hpp>
 
 #include <array>
 #include <cstdio>
@@ -43,7 +43,9 @@ TEST_CASE("lint text output and exit codes", "[cli]") {
     std::ofstream(dir / "bad.Dockerfile") << "FROM alpine\nRUNN make\n";
     auto warn = run("lint " + (dir / "Dockerfile").string());
     CHECK(warn.status == 0);
-    CHECK(warn.out == (dir / "Dockerfile").string() + ":1:13: warning: 'as' and 'FROM' keywords' casing do not match [FromAsCasing]\n");
+    CHECK(warn.out ==
+          (dir / "Dockerfile").string() +
+              ":1:13: warning: 'as' and 'FROM' keywords' casing do not match [FromAsCasing]\n");
     auto err = run("lint " + (dir / "bad.Dockerfile").string());
     CHECK(err.status == 1);
     CHECK(err.out.find(":2:1: error: unknown instruction 'RUNN'") != std::string::npos);
@@ -111,7 +113,8 @@ TEST_CASE("lint a workspace directory follows devcontainer.json to its Dockerfil
     auto dir = temp_dir();
     fs::create_directories(dir / ".devcontainer");
     std::ofstream(dir / ".devcontainer/devcontainer.json")
-        << "{\n  // comment\n  \"build\": { \"dockerfile\": \"Dockerfile\", \"args\": { \"V\": \"1\" } }\n}\n";
+        << "{\n  // comment\n  \"build\": { \"dockerfile\": \"Dockerfile\", \"args\": { \"V\": "
+           "\"1\" } }\n}\n";
     std::ofstream(dir / ".devcontainer/Dockerfile") << "FROM alpine AS Dev\n";
     auto r = run("lint --format json " + dir.string());
     auto j = nlohmann::json::parse(r.out);
@@ -123,23 +126,43 @@ TEST_CASE("lint a workspace directory follows devcontainer.json to its Dockerfil
     fs::remove_all(dir);
 }
 
-TEST_CASE("lint a workspace directory finds the configs find_configs finds, and no others", "[cli]") {
+TEST_CASE("lint a workspace directory finds the configs find_configs finds, and no others",
+          "[cli]") {
     auto dir = temp_dir();
     fs::create_directories(dir / ".devcontainer/python");
     fs::create_directories(dir / ".devcontainer/a/b");
     const char* config = "{ \"image\": \"alpine\", \"nosuchproperty\": 1 }\n";  // one finding each
-    for (const char* relative : {".devcontainer/devcontainer.json", ".devcontainer/python/devcontainer.json",
-                                 ".devcontainer/a/b/devcontainer.json", "devcontainer.json"})
+    for (const char* relative :
+         {".devcontainer/devcontainer.json", ".devcontainer/python/devcontainer.json",
+          ".devcontainer/a/b/devcontainer.json", "devcontainer.json"})
         std::ofstream(dir / relative) << config;
     std::set<std::string> files;
     for (auto& d : nlohmann::json::parse(run("lint --format json " + dir.string()).out))
         files.insert(fs::path(d["file"].get<std::string>()).lexically_relative(dir).string());
-    CHECK(files == std::set<std::string>{".devcontainer/devcontainer.json", ".devcontainer/python/devcontainer.json"});
+    CHECK(files == std::set<std::string>{".devcontainer/devcontainer.json",
+                                         ".devcontainer/python/devcontainer.json"});
 
     // The .devcontainer folder itself means the config in it.
     files.clear();
-    for (auto& d : nlohmann::json::parse(run("lint --format json " + (dir / ".devcontainer").string()).out))
+    for (auto& d :
+         nlohmann::json::parse(run("lint --format json " + (dir / ".devcontainer").string()).out))
         files.insert(fs::path(d["file"].get<std::string>()).lexically_relative(dir).string());
     CHECK(files.count(".devcontainer/devcontainer.json") == 1);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("lint checks a local feature's options against its devcontainer-feature.json", "[cli]") {
+    auto dir = temp_dir() / "local-feature";
+    fs::create_directories(dir / ".devcontainer/tool");
+    std::ofstream(dir / ".devcontainer/tool/devcontainer-feature.json")
+        << R"({"id":"tool","version":"1.0.0","options":{"mode":{"type":"string","enum":["a","b"]}}})";
+    std::ofstream(dir / ".devcontainer/tool/install.sh") << "#!/bin/sh\n";
+    std::ofstream(dir / ".devcontainer/devcontainer.json")
+        << "{\n  \"image\": \"debian\",\n  \"features\": {\"./tool\": {\"mode\": \"z\"}},\n}\n";
+    auto r = run("lint " + dir.string());
+    CHECK(r.status == 1);  // the option is an error; the trailing comma only a warning
+    CHECK(r.out.find("devcontainer.json:3:26: error: option \"mode\" of feature ./tool must be "
+                     "one of \"a\", \"b\", not \"z\" [InvalidFeatureOption]") != std::string::npos);
+    CHECK(r.out.find("warning: Trailing comma") != std::string::npos);
     fs::remove_all(dir);
 }

@@ -42,6 +42,7 @@ std::string feature_id(const FeatureInfo& f);
 
 inline constexpr std::string_view kFeaturesNote =
     "Features are reusable install units (a script plus metadata) that are added to the image "
-    "when the dev container is built; the value holds the feature's options.";
+    "when the dev container is built (`envbuilder build` installs each as a cached step of its "
+    "own, in the devcontainers CLI's order); the value holds the feature's options.";
 
 }  // namespace envbuilder::language::devcontainer_editor
