@@ -1,6 +1,7 @@
 // Editor feature and JSONC parse speed on generated documents: the work the unit tests do on big
-// inputs (tests/unit/jsonc_test.cpp, devcontainer_features_test.cpp, dockerfile_features_test.cpp),
-// timed here instead (speed targets live in benchmarks, not in timed unit tests):
+// inputs (tests/unit/syntax/jsonc_test.cpp, language/devcontainer_features_test.cpp,
+// language/dockerfile_features_test.cpp), timed here instead (speed targets live in benchmarks, not
+// in timed unit tests):
 //   jsonc_parse_ms          one parse of a 497-member JSONC document
 //   devcontainer_ms         hover + completion + symbols on a 500-line devcontainer.json
 //   dockerfile_<feature>_ms hover, completion, symbols, references, definition and formatting

@@ -1,3 +1,5 @@
+// The rules BuildKit checks (docs.docker.com/reference/build-checks), one TEST_CASE per rule: the
+// range, the severity, the fix and the documentation link each reports.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
