@@ -4,16 +4,13 @@
 #include <cctype>
 
 #include "syntax/dockerfile_parser.h"
+#include "syntax/stage_index.h"
 
 namespace envbuilder {
 
 using dockerfile::InstructionKind;
 
 namespace {
-
-bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-}
 
 // `from=` inside a RUN --mount value (CSV of key=value).
 std::optional<std::pair<size_t, size_t>> mount_from(std::string_view value) {
@@ -63,10 +60,10 @@ StageModel::StageModel(const dockerfile::Dockerfile& df) {
             if (named && *named < s) stages_[s].parent = named;
         }
         auto add = [&](std::string name, Range range, size_t instruction) {
-            StageDependency dep{name, range, instruction, std::nullopt, all_digits(name)};
-            if (dep.numeric) {
-                size_t n = std::stoul(name.size() > 9 ? std::string("999999999") : name);
-                if (n < df.stages.size()) dep.stage = n;
+            const std::optional<size_t> index = dockerfile::stage_index(name);
+            StageDependency dep{name, range, instruction, std::nullopt, index.has_value()};
+            if (index) {
+                if (*index < df.stages.size()) dep.stage = index;
             } else {
                 dep.stage = find_stage(name);
             }

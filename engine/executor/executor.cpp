@@ -11,10 +11,13 @@
 #include "executor/emulation.h"
 #include "executor/image_config.h"
 #include "executor/instructions/instructions.h"
+#include "executor/instructions/read_command.h"
+#include "executor/stage_variables.h"
 #include "layers/apply.h"
 #include "syntax/dockerfile_parser.h"
 #include "syntax/expansion.h"
 #include "syntax/json_text.h"
+#include "syntax/stage_index.h"
 
 namespace envbuilder::executor {
 
@@ -56,20 +59,6 @@ bool writes_label(const DevcontainerBuild& dc) {
 const fs::path& secured(const fs::path& cache_dir) {
     secure_cache_dir(cache_dir);
     return cache_dir;
-}
-
-// ENV wins over an ARG of the same name, as in Docker.
-dockerfile::VariableLookup lookup_for(const StageState& s) {
-    auto env = std::make_shared<std::map<std::string, std::string>>();
-    for (const auto& e : env_of(s.image)) {
-        size_t eq = e.find('=');
-        if (eq != std::string::npos) (*env)[e.substr(0, eq)] = e.substr(eq + 1);
-    }
-    return [env, &s](std::string_view name) -> const std::string* {
-        if (auto it = env->find(std::string(name)); it != env->end()) return &it->second;
-        if (auto it = s.args.find(std::string(name)); it != s.args.end()) return &it->second;
-        return nullptr;
-    };
 }
 
 }  // namespace
@@ -117,14 +106,14 @@ BuildEvent Executor::event(BuildEvent::Kind kind, const Instruction* ins) const 
 
 std::string Executor::expand(const StageState& s, const std::string& text,
                              const Instruction& ins) const {
-    auto result = dockerfile::expand(text, lookup_for(s), df_.escape);
+    auto result = dockerfile::expand(text, stage_variables(s), df_.escape);
     if (result.error) fail(ins, result.error->message);
     return result.value;
 }
 
 std::vector<std::string> Executor::expand_words(const StageState& s, const std::string& text,
                                                 const Instruction& ins) const {
-    auto result = dockerfile::expand(text, lookup_for(s), df_.escape);
+    auto result = dockerfile::expand(text, stage_variables(s), df_.escape);
     if (result.error) fail(ins, result.error->message);
     return result.words;
 }
@@ -165,9 +154,9 @@ fs::path Executor::scratch_path(const std::string& prefix) {
 
 StageState& Executor::source_stage(const std::string& name, const Instruction& ins) {
     if (auto stage = df_.find_stage(name); stage && stages_[*stage]) return *stages_[*stage];
-    if (!name.empty() && std::all_of(name.begin(), name.end(), ::isdigit) && name.size() < 6 &&
-        std::stoul(name) < stages_.size() && stages_[std::stoul(name)])
-        return *stages_[std::stoul(name)];
+    if (auto index = dockerfile::stage_index(name);
+        index && *index < stages_.size() && stages_[*index])
+        return *stages_[*index];
     if (!images_.count(name)) {
         images_[name] = from_image(name, ins);
         images_[name].name = name;
@@ -456,12 +445,10 @@ BuiltImage Executor::run() {
         for (size_t s : needed)
             for (size_t i : df_.stages[s].instructions) {
                 const Instruction& ins = df_.instructions[i];
-                const auto* flag =
-                    ins.kind == InstructionKind::Run ? ins.flag("security") : nullptr;
-                if (flag && flag->value.value_or("") == "insecure")
-                    fail(ins,
-                         "RUN --security=insecure needs the security.insecure entitlement: "
-                         "allow it with --allow security.insecure");
+                if (ins.kind != InstructionKind::Run) continue;
+                const auto run = dockerfile::parse_run_command(ins);
+                if (auto problem = instructions::missing_entitlement(run.value, request_))
+                    fail(ins, *problem);
             }
     const DevcontainerBuild& dc = request_.devcontainer;
     steps_ += dc.features.size() + (writes_label(dc) ? 1 : 0) + (dc.container_env.empty() ? 0 : 1);

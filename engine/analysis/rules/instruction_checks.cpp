@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 
+#include "syntax/commands/run_command.h"
 #include "syntax/dockerfile_parser.h"
 #include "syntax/expansion.h"
 
@@ -31,31 +32,18 @@ bool flags_are_parsed(const Instruction& ins) {
     return true;
 }
 
-void check_run_flag_value(LintContext& ctx, std::string_view flag_name,
-                          std::span<const std::string_view> allowed, std::string_view what) {
-    std::string expected;
-    for (size_t i = 0; i < allowed.size(); ++i) {
-        if (i) expected += i + 1 == allowed.size() ? " or " : ", ";
-        expected += allowed[i];
-    }
+void report_run_flag_errors(LintContext& ctx, std::string_view flag_name) {
     ctx.each_instruction(
         [&](const Instruction& ins, size_t) {
             if (ins.kind != InstructionKind::Run) return;
-            for (const dockerfile::Flag& flag : ins.flags) {
-                if (flag.name != flag_name || !flag.value || flag.value->empty()) continue;
-                const std::string& v = *flag.value;
-                if (has_variable(v) ||
-                    std::find(allowed.begin(), allowed.end(), v) != allowed.end())
+            for (const auto& e : dockerfile::parse_run_command(ins).errors) {
+                if (e.kind != dockerfile::CommandError::Kind::invalid_value ||
+                    e.flag != flag_name || has_variable(e.value))
                     continue;
-                std::string message = "unknown " + std::string(what) + " '" + v + "' for RUN --" +
-                                      std::string(flag_name);
                 std::optional<Fix> fix;
-                if (auto near = closest_match(lower(v), allowed)) {
-                    message += " (did you mean " + std::string(*near) + "?)";
-                    fix = replace_fix("Change to " + std::string(*near), flag.value_range,
-                                      std::string(*near));
-                }
-                ctx.report(flag.value_range, message + "; expected " + expected, std::move(fix));
+                if (e.suggestion)
+                    fix = replace_fix("Change to " + *e.suggestion, e.range, *e.suggestion);
+                ctx.report(e.range, e.message, std::move(fix));
             }
         },
         /*with_triggers=*/true);

@@ -1,8 +1,8 @@
 // InvalidRunMount: RUN --mount values checked the way BuildKit's parseMount reads them (the
-// reading itself is syntax/run_mount.cpp, shared with the executor). Values holding a variable
-// are expanded by BuildKit later, so only their keys are checked.
+// reading itself is syntax/commands/run_command.h, shared with the executor). Values holding a
+// variable are expanded by BuildKit later, so only their keys are checked.
 #include "analysis/rules/instruction_checks.h"
-#include "syntax/run_mount.h"
+#include "syntax/commands/run_command.h"
 
 namespace envbuilder::rules {
 
@@ -12,25 +12,23 @@ using namespace instruction_checks;
 
 namespace {
 
-void check_mount(LintContext& ctx, const dockerfile::Flag& flag) {
-    const std::string& value = *flag.value;
-    // Offsets map onto the source only when the value was written without quotes/escapes.
-    auto raw = single_line_text(ctx.df.source, flag.value_range);
-    const bool exact = raw && *raw == value;
-    for (const auto& problem : dockerfile::parse_run_mount(value, /*unexpanded=*/true).problems)
+// Errors point at the part of the value they are about; offsets map onto the source only when
+// the value was written without quotes or escapes.
+void check_mount(LintContext& ctx, const dockerfile::RawValue& raw) {
+    auto source = single_line_text(ctx.df.source, raw.range);
+    const bool exact = source && *source == raw.text;
+    for (const auto& e : dockerfile::parse_run_mount_value(raw).errors)
         ctx.report(
-            exact ? sub_range(ctx.df.source, flag.value_range, value, problem.begin, problem.end)
-                  : flag.value_range,
-            problem.message);
+            exact ? sub_range(ctx.df.source, raw.range, raw.text, e.begin, e.end) : raw.range,
+            e.message);
 }
 
 void check(LintContext& ctx) {
     ctx.each_instruction(
         [&](const Instruction& ins, size_t) {
             if (ins.kind != InstructionKind::Run) return;
-            for (const dockerfile::Flag& flag : ins.flags)
-                if (flag.name == "mount" && flag.value && !flag.value->empty())
-                    check_mount(ctx, flag);
+            for (const auto& mount : dockerfile::parse_run_command(ins).value.mounts)
+                check_mount(ctx, mount);
         },
         /*with_triggers=*/true);
 }

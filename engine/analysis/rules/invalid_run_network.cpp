@@ -1,5 +1,6 @@
 // InvalidRunNetwork: RUN --network takes default, none or host (BuildKit's commands_runnetwork.go,
-// compared exactly).
+// compared exactly; the reading is syntax/commands/run_command.h, shared with the
+// executor).
 #include "analysis/rules/instruction_checks.h"
 
 namespace envbuilder::rules {
@@ -7,8 +8,7 @@ namespace envbuilder::rules {
 namespace {
 
 void check(LintContext& ctx) {
-    static constexpr std::string_view allowed[] = {"default", "none", "host"};
-    instruction_checks::check_run_flag_value(ctx, "network", allowed, "network mode");
+    instruction_checks::report_run_flag_errors(ctx, "network");
 }
 
 }  // namespace

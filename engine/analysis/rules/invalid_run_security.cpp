@@ -1,5 +1,6 @@
 // InvalidRunSecurity: RUN --security takes sandbox or insecure (BuildKit's
-// commands_runsecurity.go, compared exactly).
+// commands_runsecurity.go, compared exactly; the reading is syntax/commands/run_command.h, shared
+// with the executor).
 #include "analysis/rules/instruction_checks.h"
 
 namespace envbuilder::rules {
@@ -7,8 +8,7 @@ namespace envbuilder::rules {
 namespace {
 
 void check(LintContext& ctx) {
-    static constexpr std::string_view allowed[] = {"sandbox", "insecure"};
-    instruction_checks::check_run_flag_value(ctx, "security", allowed, "security mode");
+    instruction_checks::report_run_flag_errors(ctx, "security");
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include "executor/image_config.h"
 #include "executor/instructions/copy_step.h"
 #include "executor/instructions/instructions.h"
-#include "syntax/instruction_flags.h"
+#include "executor/instructions/read_command.h"
 #include "syntax/json_text.h"
 
 namespace envbuilder::executor::instructions {
@@ -17,72 +17,49 @@ namespace {
 
 // The instruction's words, expanded: sources then the destination.
 std::vector<std::string> expanded_words(StageContext& ctx, const StageState& s,
-                                        const Instruction& ins) {
+                                        const Instruction& ins,
+                                        const dockerfile::CopyCommand& copy) {
     std::vector<std::string> words;
-    if (ins.is_exec_form()) {
-        for (const auto& w : *ins.json) words.push_back(ctx.expand(s, w.text, ins));
-        return words;
-    }
-    for (const auto& w : ins.words) {
+    for (const auto& w : copy.words) {
+        if (copy.exec_form) {
+            words.push_back(ctx.expand(s, w.text, ins));
+            continue;
+        }
         auto parts = ctx.expand_words(s, w.text, ins);
         words.insert(words.end(), parts.begin(), parts.end());
     }
     return words;
 }
 
-// The flags' expanded values, every one checked against the instruction's flag table.
+// The flags' values, expanded and read by the parsers lint reads them with.
 struct CopyFlags {
-    std::optional<std::string> from, chown, checksum;
+    std::optional<std::string> from, checksum;
+    std::optional<dockerfile::Chown> chown;
     std::optional<dockerfile::FileMode> mode;
     std::vector<std::string> excludes;
-    bool parents = false, link = false, keep_git_dir = false;
-    std::optional<bool> unpack;
 };
 
-CopyFlags read_flags(StageContext& ctx, const StageState& s, const Instruction& ins) {
+CopyFlags expanded_flags(StageContext& ctx, const StageState& s, const Instruction& ins,
+                         const dockerfile::CopyCommand& copy) {
     CopyFlags flags;
-    for (const auto& flag : ins.flags) {
-        if (!dockerfile::find_flag(ins.kind, flag.name))
-            ctx.fail(ins, "unknown flag --" + flag.name);
-        const std::string value = flag.value ? ctx.expand(s, *flag.value, ins) : "";
-        const bool on = !flag.value || value == "true";
-        if (flag.name == "from") {
-            flags.from = value;
-        } else if (flag.name == "chown") {
-            flags.chown = value;
-        } else if (flag.name == "chmod") {
-            std::string problem;
-            flags.mode = dockerfile::FileMode::parse(value, &problem);
-            if (!flags.mode) ctx.fail(ins, problem);
-        } else if (flag.name == "exclude") {
-            flags.excludes.push_back(value);
-        } else if (flag.name == "parents") {
-            flags.parents = on;
-        } else if (flag.name == "link") {
-            flags.link = on;
-        } else if (flag.name == "checksum") {
-            flags.checksum = value;
-        } else if (flag.name == "keep-git-dir") {
-            flags.keep_git_dir = on;
-        } else if (flag.name == "unpack") {
-            flags.unpack = on;
-        }
-    }
+    auto read = [&](const std::optional<dockerfile::RawValue>& raw, auto parse, auto& into) {
+        if (!raw) return;
+        const std::string value = ctx.expand(s, raw->text, ins);
+        into = checked(ctx, ins, parse(*raw, &value));
+    };
+    read(copy.from, dockerfile::parse_copy_from, flags.from);
+    read(copy.chown, dockerfile::parse_chown, flags.chown);
+    read(copy.chmod, dockerfile::parse_chmod, flags.mode);
+    read(copy.checksum, dockerfile::parse_checksum, flags.checksum);
+    for (const auto& raw : copy.excludes) flags.excludes.push_back(ctx.expand(s, raw.text, ins));
     return flags;
-}
-
-// A --chown given by name is looked up in the stage's /etc/passwd and /etc/group: a --link layer
-// then depends on the stage after all.
-bool names_an_owner(const std::optional<std::string>& chown) {
-    return chown && !chown->empty() && !std::all_of(chown->begin(), chown->end(), [](char c) {
-               return std::isdigit(static_cast<unsigned char>(c)) || c == ':';
-           });
 }
 
 }  // namespace
 
 Step copy_step(StageContext& ctx, StageState& s, const Instruction& ins, bool is_add) {
-    const std::vector<std::string> words = expanded_words(ctx, s, ins);
+    const dockerfile::CopyCommand copy = checked(ctx, ins, dockerfile::parse_copy_command(ins));
+    const std::vector<std::string> words = expanded_words(ctx, s, ins, copy);
     CopySpec spec;
     spec.ignore = ctx.ignore();
     spec.source_root = ctx.request().context;
@@ -91,7 +68,7 @@ Step copy_step(StageContext& ctx, StageState& s, const Instruction& ins, bool is
     std::vector<std::string> sources;
     for (size_t i = 0; i + 1 < words.size(); ++i) {
         bool inline_source = false;
-        for (const auto& h : ins.heredocs)
+        for (const auto& h : copy.heredocs)
             if (words[i].find("<<") == 0 && words[i].find(h.delimiter) != std::string::npos) {
                 spec.inline_sources.push_back(
                     {h.delimiter, h.expand ? ctx.expand(s, h.body, ins) : h.body});
@@ -107,11 +84,11 @@ Step copy_step(StageContext& ctx, StageState& s, const Instruction& ins, bool is
     if (words.back().ends_with("/") && !dest.ends_with("/")) dest += "/";
     spec.destination = dest;
     spec.mtime = ctx.request().source_date_epoch;
-    const CopyFlags flags = read_flags(ctx, s, ins);
-    spec.extract_archives = is_add && flags.unpack.value_or(true);
+    const CopyFlags flags = expanded_flags(ctx, s, ins, copy);
+    spec.extract_archives = is_add && copy.unpack.value_or(true);
     spec.mode = flags.mode;
     spec.excludes = flags.excludes;
-    spec.parents = flags.parents;
+    spec.parents = copy.parents;
     // A --from source is fully named by its cache key, so it is only unpacked when the step runs.
     StageState* from_state = nullptr;
     if (flags.from) {
@@ -120,8 +97,8 @@ Step copy_step(StageContext& ctx, StageState& s, const Instruction& ins, bool is
         spec.ignore = nullptr;
     }
     RemoteSources remote = resolve_remote_sources(
-        ctx, ins, sources, is_add, flags.checksum.value_or(""), flags.keep_git_dir, spec);
-    if (flags.unpack.value_or(false) && !spec.inline_sources.empty() && !remote.key.empty())
+        ctx, ins, sources, is_add, flags.checksum.value_or(""), copy.keep_git_dir, spec);
+    if (copy.unpack.value_or(false) && !spec.inline_sources.empty() && !remote.key.empty())
         ctx.fail(ins,
                  "--unpack of a downloaded archive is not supported; download it with ADD and "
                  "unpack it in a RUN step");
@@ -134,7 +111,7 @@ Step copy_step(StageContext& ctx, StageState& s, const Instruction& ins, bool is
         remote.local = {remote.git->subdir.empty() ? "." : remote.git->subdir};
     }
     spec.sources = remote.local;
-    const std::string chown = flags.chown.value_or("");
+    const std::string chown = flags.chown ? flags.chown->text : "";
     std::string inputs, from_key;
     try {
         if (from_state)
@@ -158,11 +135,10 @@ Step copy_step(StageContext& ctx, StageState& s, const Instruction& ins, bool is
         step.created_by += "--" + flag.name + (flag.value ? "=" + *flag.value : "") + " ";
     for (const auto& source : sources) step.created_by += redact_credentials(source) + " ";
     step.created_by += words.back() + " # buildkit";
-    const bool named_owner = names_an_owner(flags.chown);
+    const bool named_owner = flags.chown && flags.chown->names_an_owner();
     // Runs when the step is not cached: fetches what is remote, finds the --from root, copies.
     auto copy_into = [&ctx, &s, &ins, spec, from_state, remote, chown, named_owner,
-                      keep_git_dir = flags.keep_git_dir](const fs::path& root,
-                                                         bool linked) mutable {
+                      keep_git_dir = copy.keep_git_dir](const fs::path& root, bool linked) mutable {
         if (remote.git)
             spec.source_root = fetch_git(ctx, ins, *remote.git, remote.git_commit, keep_git_dir);
         if (from_state) {
@@ -179,7 +155,7 @@ Step copy_step(StageContext& ctx, StageState& s, const Instruction& ins, bool is
             ctx.fail(ins, e.what());
         }
     };
-    if (flags.link) {
+    if (copy.link) {
         step.link_parent_key = named_owner ? s.cache_key : "";
         step.fill_layer = [copy_into](const fs::path& dir) mutable { copy_into(dir, true); };
     } else {

@@ -4,6 +4,7 @@
 
 #include "executor/image_config.h"
 #include "executor/instructions/instructions.h"
+#include "executor/instructions/read_command.h"
 #include "executor/instructions/run_mounts.h"
 #include "executor/root_paths.h"
 #include "syntax/json_text.h"
@@ -13,47 +14,22 @@ namespace envbuilder::executor::instructions {
 namespace {
 
 std::vector<std::string> command_line(StageContext& ctx, const StageState& s,
-                                      const Instruction& ins) {
-    if (ins.heredocs.empty() || ins.is_exec_form()) return command_of(s.image, ins);
+                                      const Instruction& ins, const dockerfile::RunCommand& run) {
+    if (run.heredocs.empty() || run.exec_form) return command_of(s.image, ins);
     // `RUN <<EOF ... EOF`: the body is the script; `RUN cmd <<EOF`: the shell gets the whole
     // text with the here-document, which POSIX shells understand themselves.
     auto body_of = [&](const dockerfile::Heredoc& h) {
         return h.expand ? ctx.expand(s, h.body, ins) : h.body;
     };
     std::vector<std::string> argv = shell_of(s.image);
-    if (ins.heredocs.size() == 1 && ins.words.size() == 1) {
-        argv.push_back(body_of(ins.heredocs[0]));
+    if (run.heredoc_script) {
+        argv.push_back(body_of(run.heredocs[0]));
         return argv;
     }
-    std::string script = ins.arguments;
-    for (const auto& h : ins.heredocs) script += "\n" + body_of(h) + h.delimiter;
+    std::string script = run.shell;
+    for (const auto& h : run.heredocs) script += "\n" + body_of(h) + h.delimiter;
     argv.push_back(script);
     return argv;
-}
-
-SecurityMode security_of(StageContext& ctx, const Instruction& ins) {
-    const auto* flag = ins.flag("security");
-    if (!flag) return SecurityMode::sandbox;
-    const std::string value = flag->value.value_or("");
-    if (value == "sandbox") return SecurityMode::sandbox;
-    if (value != "insecure")
-        ctx.fail(ins, "--security must be sandbox or insecure, got '" + value + "'");
-    if (!ctx.request().allow_security_insecure)
-        ctx.fail(
-            ins,
-            "RUN --security=insecure needs the security.insecure entitlement: it runs the step "
-            "with every capability, no seccomp filter and a writable /proc/sys and /sys, so it "
-            "must be allowed on the command line with --allow security.insecure");
-    return SecurityMode::insecure;
-}
-
-bool without_network(StageContext& ctx, const Instruction& ins) {
-    const auto* flag = ins.flag("network");
-    if (!flag) return ctx.request().network == "none";
-    const std::string value = flag->value.value_or("");
-    if (value != "none" && value != "default" && value != "host")
-        ctx.fail(ins, "--network must be default, none or host");
-    return value == "none";
 }
 
 // The image's environment, then the ARGs in scope (an ENV of the same name wins); ARGs are in
@@ -76,12 +52,26 @@ std::string history_text(const std::vector<std::string>& argv, bool exec_form) {
 
 }  // namespace
 
+std::optional<std::string> missing_entitlement(const dockerfile::RunCommand& run,
+                                               const BuildRequest& request) {
+    if (run.security != dockerfile::RunSecurity::insecure || request.allow_security_insecure)
+        return std::nullopt;
+    return "RUN --security=insecure needs the security.insecure entitlement: it runs the step "
+           "with every capability, no seccomp filter and a writable /proc/sys and /sys, so it "
+           "must be allowed on the command line with --allow security.insecure";
+}
+
 Step run(StageContext& ctx, StageState& s, const Instruction& ins) {
+    const dockerfile::RunCommand run = checked(ctx, ins, dockerfile::parse_run_command(ins));
+    if (auto problem = missing_entitlement(run, ctx.request())) ctx.fail(ins, *problem);
     SandboxSpec spec;
-    spec.argv = command_line(ctx, s, ins);
-    RunMounts mounts = run_mounts(ctx, s, ins);
-    spec.security = security_of(ctx, ins);
-    spec.isolate_network = without_network(ctx, ins);
+    spec.argv = command_line(ctx, s, ins, run);
+    RunMounts mounts = run_mounts(ctx, s, ins, run.mounts);
+    spec.security = run.security == dockerfile::RunSecurity::insecure ? SecurityMode::insecure
+                                                                      : SecurityMode::sandbox;
+    // A RUN without --network takes the build's (build.options --network none).
+    spec.isolate_network = run.network == dockerfile::RunNetwork::none ||
+                           (!ins.flag("network") && ctx.request().network == "none");
     const std::string user = user_of(s.image);
     const std::string workdir = working_dir_of(s.image);
     spec.env = run_environment(s);
@@ -90,7 +80,7 @@ Step run(StageContext& ctx, StageState& s, const Instruction& ins) {
         "RUN " + exact_key_text(spec.argv) + " env=" + exact_key_text(spec.env) + " user=" + user +
         " workdir=" + workdir + (spec.isolate_network ? " network=none" : "") +
         (spec.security == SecurityMode::insecure ? " security=insecure" : "") + mounts.definition;
-    step.created_by = history_text(spec.argv, ins.is_exec_form());
+    step.created_by = history_text(spec.argv, run.exec_form);
     spec.env.insert(spec.env.end(), mounts.secret_env.begin(), mounts.secret_env.end());
     spec.workdir = workdir.empty() ? "/" : workdir;
     spec.scratch_dir = ctx.work_dir();

@@ -1,5 +1,5 @@
-// RUN --mount=type=bind|cache|tmpfs|secret|ssh, read by syntax/run_mount (the reader lint uses)
-// after the value's variables are expanded.
+// RUN --mount=type=bind|cache|tmpfs|secret|ssh, read by syntax/commands/run_command (the reader
+// lint uses) after the value's variables are expanded.
 #include "executor/instructions/run_mounts.h"
 
 #include <sys/stat.h>
@@ -13,7 +13,7 @@
 #include "executor/image_config.h"
 #include "executor/root_paths.h"
 #include "oci/digest.h"
-#include "syntax/run_mount.h"
+#include "syntax/commands/run_command.h"
 
 namespace envbuilder::executor::instructions {
 
@@ -120,15 +120,14 @@ bool secret_mount(StageContext& ctx, const Instruction& ins, const RunMount& m, 
 
 }  // namespace
 
-RunMounts run_mounts(StageContext& ctx, StageState& s, const Instruction& ins) {
+RunMounts run_mounts(StageContext& ctx, StageState& s, const Instruction& ins,
+                     const std::vector<dockerfile::RawValue>& mounts) {
     RunMounts out;
-    for (const auto& flag : ins.flags) {
-        if (flag.name != "mount") continue;
-        const std::string value = ctx.expand(s, flag.value.value_or(""), ins);
-        auto parsed = dockerfile::parse_run_mount(value);
-        if (!parsed.problems.empty())
-            ctx.fail(ins, "--mount=" + value + ": " + parsed.problems.front().message);
-        const RunMount& m = parsed.mount;
+    for (const auto& raw : mounts) {
+        const std::string value = ctx.expand(s, raw.text, ins);
+        auto parsed = dockerfile::parse_run_mount_value(raw, &value);
+        if (!parsed.ok()) ctx.fail(ins, "--mount=" + value + ": " + parsed.errors.front().message);
+        const RunMount& m = parsed.value;
         SandboxMount mount;
         if (m.target && (*m.target)[0] != '/') {
             const std::string workdir = working_dir_of(s.image, "/");

@@ -6,6 +6,7 @@
 
 #include "executor/sandbox.h"
 #include "executor/step.h"
+#include "syntax/commands/command_error.h"
 
 namespace envbuilder::executor::instructions {
 
@@ -18,6 +19,8 @@ struct RunMounts {
     std::string definition;               // what of the mounts belongs in the cache key
 };
 
-RunMounts run_mounts(StageContext& ctx, StageState& s, const dockerfile::Instruction& ins);
+// `mounts`: RUN's --mount values as written (syntax/commands/run_command.h), expanded here.
+RunMounts run_mounts(StageContext& ctx, StageState& s, const dockerfile::Instruction& ins,
+                     const std::vector<dockerfile::RawValue>& mounts);
 
 }  // namespace envbuilder::executor::instructions

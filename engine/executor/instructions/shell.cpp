@@ -1,15 +1,15 @@
-// SHELL ["executable", "parameters"...]: what the shell forms of RUN, CMD and ENTRYPOINT run in.
+// SHELL ["executable", "parameters"...]: what the shell forms of RUN, CMD and ENTRYPOINT run in,
+// read by syntax/commands/shell_command (the reader lint uses).
 #include "executor/image_config.h"
 #include "executor/instructions/instructions.h"
+#include "executor/instructions/read_command.h"
 #include "syntax/json_text.h"
 
 namespace envbuilder::executor::instructions {
 
 Step shell(StageContext& ctx, StageState& s, const Instruction& ins) {
-    if (!ins.is_exec_form())
-        ctx.fail(ins, "SHELL needs the JSON form, e.g. SHELL [\"/bin/bash\", \"-c\"]");
-    std::vector<std::string> shell;
-    for (const auto& w : *ins.json) shell.push_back(w.text);
+    const std::vector<std::string> shell =
+        checked(ctx, ins, dockerfile::parse_shell_command(ins)).shell;
     config_of(s.image).shell = shell;
     return Step::config("SHELL " + json_text(shell));
 }

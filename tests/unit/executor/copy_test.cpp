@@ -55,6 +55,17 @@ TEST_CASE("COPY refuses flags its table does not declare, and ADD-only sources",
     CHECK_THROWS_WITH(f.plan("COPY tool.sh"),
                       Catch::Contains("needs at least one source and a destination"));
     CHECK_THROWS_WITH(f.plan("ADD --from=build tool.sh /"), Catch::Contains("unknown flag --from"));
+    CHECK_THROWS_WITH(f.plan("COPY --link=maybe tool.sh /"),
+                      Catch::Contains("--link takes true or false, not 'maybe'"));
+}
+
+TEST_CASE("COPY reads its expanded flags with lint's parsers", "[executor][copy]") {
+    CopyFixture f;
+    f.s.args = {{"MODE", "0640"}, {"BAD", "u+q"}, {"OWNER", "12:34"}};
+    Step step = f.plan("COPY --chmod=$MODE --chown=$OWNER tool.sh /bin/");
+    CHECK(step.definition.find("chmod=416") != std::string::npos);
+    CHECK(step.definition.find("chown=12:34") != std::string::npos);
+    CHECK_THROWS_WITH(f.plan("COPY --chmod=$BAD tool.sh /"), Catch::Contains("u+q"));
 }
 
 TEST_CASE("COPY --link makes a layer of its own, keyed on nothing of the stage",

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "executor/image_config.h"
+#include "executor/stage_variables.h"
 #include "executor/step.h"
 #include "syntax/dockerfile_parser.h"
 #include "syntax/expansion.h"
@@ -26,13 +27,13 @@ class FakeStageContext : public StageContext {
     const BuildRequest& request() const override { return build_request; }
     std::string expand(const StageState& s, const std::string& text,
                        const dockerfile::Instruction& ins) const override {
-        auto result = dockerfile::expand(text, lookup(s), '\\');
+        auto result = dockerfile::expand(text, stage_variables(s), '\\');
         if (result.error) fail(ins, result.error->message);
         return result.value;
     }
     std::vector<std::string> expand_words(const StageState& s, const std::string& text,
                                           const dockerfile::Instruction& ins) const override {
-        auto result = dockerfile::expand(text, lookup(s), '\\');
+        auto result = dockerfile::expand(text, stage_variables(s), '\\');
         if (result.error) fail(ins, result.error->message);
         return result.words;
     }
@@ -68,16 +69,6 @@ class FakeStageContext : public StageContext {
   private:
     size_t scratch_ = 0;
     oci::Platform platform_ = *oci::parse_platform("linux/amd64");
-
-    static dockerfile::VariableLookup lookup(const StageState& s) {
-        auto values = std::make_shared<std::map<std::string, std::string>>(s.args);
-        for (const auto& e : env_of(s.image))
-            (*values)[e.substr(0, e.find('='))] = e.substr(e.find('=') + 1);
-        return [values](std::string_view name) -> const std::string* {
-            auto it = values->find(std::string(name));
-            return it == values->end() ? nullptr : &it->second;
-        };
-    }
 };
 
 // The first instruction of `text` (a Dockerfile line or more), kept alive with its parse.

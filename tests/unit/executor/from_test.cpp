@@ -18,6 +18,12 @@ TEST_CASE("FROM: the base and --platform expanded with the global ARGs", "[execu
     auto plain = parse_instruction("FROM scratch");
     CHECK(!instructions::from(ctx, globals, plain.ins(), "scratch").platform);
     auto bad = parse_instruction("FROM --platform=linux/ busybox");
+    // Read by lint's parser (syntax/commands/from_command.h) before the registry layer's.
     CHECK_THROWS_WITH(instructions::from(ctx, globals, bad.ins(), "busybox"),
-                      Catch::Contains("os/architecture"));
+                      Catch::Contains("empty part in platform 'linux/'"));
+    // A platform from a variable is read after expansion, by the same parser.
+    globals.args["P"] = "linux/amd64/v1/x";
+    auto expanded = parse_instruction("FROM --platform=$P busybox");
+    CHECK_THROWS_WITH(instructions::from(ctx, globals, expanded.ins(), "busybox"),
+                      Catch::Contains("too many '/'-separated parts in platform"));
 }

@@ -35,6 +35,11 @@ TEST_CASE("HEALTHCHECK refuses what lint refuses: bad and overflowing durations,
     CHECK_THROWS_WITH(apply(ctx, s, "HEALTHCHECK --interval=10us CMD true"),
                       Catch::Contains("at least 1ms"));
     CHECK_THROWS_WITH(apply(ctx, s, "HEALTHCHECK --retries=-1 CMD true"),
-                      Catch::Contains("--retries"));
+                      Catch::Contains("--retries cannot be negative (-1)"));
+    // --retries is read as BuildKit reads it (ParseInt), the way lint reads it.
+    apply(ctx, s, "HEALTHCHECK --retries=+2 CMD true");
+    CHECK(s.image["config"]["Healthcheck"]["Retries"] == 2);
+    CHECK_THROWS_WITH(apply(ctx, s, "HEALTHCHECK --retries=2147483648 CMD true"),
+                      Catch::Contains("--retries takes a whole number"));
     CHECK_THROWS_WITH(apply(ctx, s, "HEALTHCHECK true"), Catch::Contains("CMD <command> or NONE"));
 }

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "executor/instructions/read_command.h"
 #include "fake_stage_context.h"
 
 using namespace envbuilder::executor;
@@ -44,6 +45,11 @@ TEST_CASE("RUN refuses unknown --network and --security values and unallowed ins
     ctx.build_request.allow_security_insecure = true;
     CHECK(plan("RUN --security=insecure true").definition.find("security=insecure") !=
           std::string::npos);
+    // What the typed reading (syntax/commands/run_command.h) refuses, as BuildKit does.
+    CHECK_THROWS_WITH(plan("RUN --bogus true"), Catch::Contains("unknown flag --bogus"));
+    CHECK_THROWS_WITH(plan("RUN --network=none --network=host true"),
+                      Catch::Contains("--network is given more than once"));
+    CHECK_THROWS_WITH(plan("RUN --mount true"), Catch::Contains("--mount needs a value"));
 }
 
 TEST_CASE("RUN --mount is read by the same parser as lint, after expansion", "[executor][run]") {
@@ -71,4 +77,20 @@ TEST_CASE("RUN --mount is read by the same parser as lint, after expansion", "[e
     CHECK(plan("RUN --mount=type=secret,id=token true").definition.find("secret") ==
           std::string::npos);
     std::filesystem::remove_all(ctx.build_request.cache_dir);
+}
+
+TEST_CASE("RUN --security=insecure: one decision for the pre-check and the step",
+          "[executor][run]") {
+    using envbuilder::executor::instructions::missing_entitlement;
+    BuildRequest request;
+    auto insecure = parse_instruction("RUN --security=insecure true");
+    auto run = envbuilder::dockerfile::parse_run_command(insecure.ins());
+    auto problem = missing_entitlement(run.value, request);
+    REQUIRE(problem);
+    CHECK_THAT(*problem, Catch::Contains("--allow security.insecure"));
+    request.allow_security_insecure = true;
+    CHECK(!missing_entitlement(run.value, request));
+    auto sandboxed = parse_instruction("RUN --security=sandbox true");
+    CHECK(!missing_entitlement(envbuilder::dockerfile::parse_run_command(sandboxed.ins()).value,
+                               BuildRequest{}));
 }

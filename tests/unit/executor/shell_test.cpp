@@ -5,7 +5,7 @@
 using namespace envbuilder::executor;
 using namespace envbuilder::executor::testing;
 
-TEST_CASE("SHELL needs the JSON form", "[executor][shell]") {
+TEST_CASE("SHELL needs a non-empty JSON form", "[executor][shell]") {
     FakeStageContext ctx;
     StageState s = empty_stage();
     CHECK(apply(ctx, s, R"(SHELL ["/bin/ash", "-eo", "pipefail", "-c"])").created_by ==
@@ -15,8 +15,11 @@ TEST_CASE("SHELL needs the JSON form", "[executor][shell]") {
         apply(ctx, s, "SHELL /bin/bash -c");
         FAIL("a shell-form SHELL was accepted");
     } catch (const BuildError& e) {
-        CHECK(std::string(e.what()).find("JSON form") != std::string::npos);
+        // Lint's ShellRequiresJson message: one reading (syntax/commands/shell_command.h).
+        CHECK(std::string(e.what()).find("SHELL must be a JSON array of strings") !=
+              std::string::npos);
         REQUIRE(e.range);
         CHECK(e.range->start.line == 0);
     }
+    CHECK_THROWS_WITH(apply(ctx, s, "SHELL []"), Catch::Contains("SHELL [] names no shell"));
 }
