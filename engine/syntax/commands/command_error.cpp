@@ -37,6 +37,21 @@ Parsed<std::string> parse_text_value(
     return out;
 }
 
+namespace {
+
+CommandError error_of(CommandError::Kind kind, std::string flag, Range range, std::string message,
+                      std::string value) {
+    CommandError e;
+    e.kind = kind;
+    e.flag = std::move(flag);
+    e.range = range;
+    e.message = std::move(message);
+    e.value = std::move(value);
+    return e;
+}
+
+}  // namespace
+
 void read_flags(const Instruction& ins, std::vector<CommandError>& errors,
                 const std::function<void(const Flag& flag, bool on)>& on_value) {
     std::set<std::string_view> seen;
@@ -44,21 +59,21 @@ void read_flags(const Instruction& ins, std::vector<CommandError>& errors,
         const std::string dashed = "--" + flag.name;
         const FlagSpec* spec = find_flag(ins.kind, flag.name);
         if (!spec) {
-            errors.push_back({CommandError::Kind::unknown_flag, flag.name, flag.range,
-                              "unknown flag " + dashed, dashed});
+            errors.push_back(error_of(CommandError::Kind::unknown_flag, flag.name, flag.range,
+                                      "unknown flag " + dashed, dashed));
             continue;
         }
         if (spec->type != FlagType::Strings && !seen.insert(flag.name).second)
-            errors.push_back({CommandError::Kind::duplicate_flag, flag.name, flag.range,
-                              dashed + " is given more than once; " + keyword_name(ins.kind) +
-                                  " accepts it only once",
-                              dashed});
+            errors.push_back(error_of(CommandError::Kind::duplicate_flag, flag.name, flag.range,
+                                      dashed + " is given more than once; " +
+                                          keyword_name(ins.kind) + " accepts it only once",
+                                      dashed));
         if (spec->type == FlagType::Bool) {
             if (flag.value && flag.value->empty()) {
-                errors.push_back({CommandError::Kind::missing_value, flag.name, flag.range,
-                                  dashed + "= has an empty value: write " + dashed + ", " + dashed +
-                                      "=true or " + dashed + "=false",
-                                  dashed + "="});
+                errors.push_back(error_of(CommandError::Kind::missing_value, flag.name, flag.range,
+                                          dashed + "= has an empty value: write " + dashed + ", " +
+                                              dashed + "=true or " + dashed + "=false",
+                                          dashed + "="));
                 continue;
             }
             std::string value = flag.value.value_or("true");
@@ -74,9 +89,9 @@ void read_flags(const Instruction& ins, std::vector<CommandError>& errors,
             continue;
         }
         if (!flag.value || flag.value->empty()) {
-            errors.push_back(
-                {CommandError::Kind::missing_value, flag.name, flag.range,
-                 flag.value ? dashed + "= has an empty value" : dashed + " needs a value", dashed});
+            errors.push_back(error_of(
+                CommandError::Kind::missing_value, flag.name, flag.range,
+                flag.value ? dashed + "= has an empty value" : dashed + " needs a value", dashed));
             continue;
         }
         on_value(flag, true);

@@ -38,7 +38,7 @@ TEST_CASE("HEALTHCHECK refuses what lint refuses: bad and overflowing durations,
                       Catch::Contains("--retries cannot be negative (-1)"));
     // --retries is read as BuildKit reads it (ParseInt), the way lint reads it.
     apply(ctx, s, "HEALTHCHECK --retries=+2 CMD true");
-    CHECK(s.image["config"]["Healthcheck"]["Retries"] == 2);
+    CHECK(*config(s).healthcheck->retries == 2);
     CHECK_THROWS_WITH(apply(ctx, s, "HEALTHCHECK --retries=2147483648 CMD true"),
                       Catch::Contains("--retries takes a whole number"));
     CHECK_THROWS_WITH(apply(ctx, s, "HEALTHCHECK true"), Catch::Contains("CMD <command> or NONE"));

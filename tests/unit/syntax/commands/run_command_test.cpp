@@ -63,7 +63,8 @@ TEST_CASE("RUN: unknown, repeated and empty flags", "[syntax][commands][run]") {
 TEST_CASE("RUN --mount: one parser for the text as written and the expanded one",
           "[syntax][commands][run]") {
     auto line = parse_line("RUN --mount=type=cache,target=$DIR,mode=abc true");
-    const RawValue& raw = parse_run_command(line.ins()).value.mounts.at(0);
+    const auto parsed = parse_run_command(line.ins());
+    const RawValue& raw = parsed.value.mounts.at(0);
     auto unexpanded = parse_run_mount_value(raw);
     REQUIRE(unexpanded.errors.size() == 1);
     CHECK(unexpanded.errors[0].flag == "mount");
