@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 #include "syntax/json_array.h"
 #include "syntax/logical_line.h"
@@ -11,7 +12,9 @@ namespace envbuilder::dockerfile {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -25,7 +28,9 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-bool is_blank(std::string_view line) { return trim(line).empty(); }
+bool is_blank(std::string_view line) {
+    return trim(line).empty();
+}
 bool is_comment(std::string_view line) {
     auto t = trim(line);
     return !t.empty() && t.front() == '#';
@@ -52,9 +57,14 @@ Diagnostic syntax_error(std::string code, Range range, std::string message) {
 // Instructions whose arguments may be a JSON array (exec form).
 bool accepts_json(InstructionKind k) {
     switch (k) {
-        case InstructionKind::Run: case InstructionKind::Cmd: case InstructionKind::Entrypoint:
-        case InstructionKind::Shell: case InstructionKind::Volume: case InstructionKind::Copy:
-        case InstructionKind::Add: case InstructionKind::Healthcheck:
+        case InstructionKind::Run:
+        case InstructionKind::Cmd:
+        case InstructionKind::Entrypoint:
+        case InstructionKind::Shell:
+        case InstructionKind::Volume:
+        case InstructionKind::Copy:
+        case InstructionKind::Add:
+        case InstructionKind::Healthcheck:
             return true;
         default:
             return false;
@@ -66,7 +76,7 @@ bool accepts_heredoc(InstructionKind k) {
 }
 
 class Parser {
-public:
+  public:
     explicit Parser(std::string text) { df_.source = SourceText(std::move(text)); }
 
     Dockerfile run() {
@@ -98,7 +108,7 @@ public:
         return std::move(df_);
     }
 
-private:
+  private:
     Dockerfile df_;
 
     Comment record_comment(uint32_t line) {
@@ -134,13 +144,14 @@ private:
             size_t value_end = l.size();
             while (value_end > i && is_space(l[value_end - 1])) --value_end;
             if (name != "syntax" && name != "escape" && name != "check") break;
-            Directive d{name, std::string(l.substr(i, value_end - i)),
+            Directive d{name,
+                        std::string(l.substr(i, value_end - i)),
                         {df_.source.from_bytes(line, hash), df_.source.from_bytes(line, value_end)},
                         {df_.source.from_bytes(line, i), df_.source.from_bytes(line, value_end)}};
             if (df_.directive(name)) {
-                df_.diagnostics.push_back(syntax_error(
-                    "DuplicateDirective", d.range,
-                    "the '" + name + "' parser directive may appear only once"));
+                df_.diagnostics.push_back(
+                    syntax_error("DuplicateDirective", d.range,
+                                 "the '" + name + "' parser directive may appear only once"));
             } else if (name == "escape") {
                 if (d.value == "\\" || d.value == "`") {
                     df_.escape = d.value[0];
@@ -231,7 +242,8 @@ private:
                 }
                 Flag f;
                 size_t eq = word.find('=');
-                f.name = std::string(word.substr(2, eq == std::string_view::npos ? word.npos : eq - 2));
+                f.name =
+                    std::string(word.substr(2, eq == std::string_view::npos ? word.npos : eq - 2));
                 f.range = logical.range(b, e);
                 if (eq == std::string_view::npos) {
                     f.name_range = f.range;
@@ -258,9 +270,9 @@ private:
             if (auto values = parse_json_string_array(ins.arguments, &spans)) {
                 std::vector<JsonString> elements;
                 for (size_t k = 0; k < values->size(); ++k) {
-                    elements.push_back({std::move((*values)[k]),
-                                        logical.range(args_begin + spans[k].first,
-                                                      args_begin + spans[k].second)});
+                    elements.push_back(
+                        {std::move((*values)[k]),
+                         logical.range(args_begin + spans[k].first, args_begin + spans[k].second)});
                 }
                 ins.json = std::move(elements);
             }
@@ -315,10 +327,9 @@ private:
         for (const Word& word : ins.words) {
             size_t eq = word.text.find('=');
             if (eq == std::string::npos) {
-                df_.diagnostics.push_back(syntax_error(
-                    "MissingKeyValueSeparator", word.range,
-                    "expected name=value in " + ins.keyword + ", but '" + word.text +
-                        "' has no '='"));
+                df_.diagnostics.push_back(syntax_error("MissingKeyValueSeparator", word.range,
+                                                       "expected name=value in " + ins.keyword +
+                                                           ", but '" + word.text + "' has no '='"));
                 continue;
             }
             KeyValue kv;
@@ -328,8 +339,8 @@ private:
             kv.key_range = {word.range.start, offset_position(word, eq)};
             kv.value_range = {offset_position(word, eq + 1), word.range.end};
             if (kv.key.empty()) {
-                df_.diagnostics.push_back(syntax_error("EmptyKey", word.range,
-                                                       ins.keyword + " names can not be empty"));
+                df_.diagnostics.push_back(
+                    syntax_error("EmptyKey", word.range, ins.keyword + " names can not be empty"));
             }
             ins.pairs.push_back(std::move(kv));
         }
@@ -360,7 +371,8 @@ private:
     // for offsets on the first line.
     Position offset_position(const Word& word, size_t offset) const {
         if (word.range.start.line == word.range.end.line) {
-            size_t start_byte = df_.source.byte_column(word.range.start.line, word.range.start.character);
+            size_t start_byte =
+                df_.source.byte_column(word.range.start.line, word.range.start.character);
             return df_.source.from_bytes(word.range.start.line, start_byte + offset);
         }
         size_t start = df_.source.offset_at(word.range.start);
@@ -376,7 +388,14 @@ private:
             while (i < w.size() && std::isdigit(static_cast<unsigned char>(w[i]))) ++i;
             if (w.substr(i, 2) != "<<") continue;
             std::optional<int> fd;
-            if (i > 0) fd = std::stoi(std::string(w.substr(0, i)));
+            if (i > 0) {
+                // A file descriptor too large for an int is no redirection a shell would make:
+                // the word is left as it is, not read as a here-document.
+                int number = 0;
+                auto [end, error] = std::from_chars(w.data(), w.data() + i, number);
+                if (error != std::errc() || end != w.data() + i) continue;
+                fd = number;
+            }
             size_t k = i + 2;
             Heredoc h;
             if (k < w.size() && w[k] == '-') {
@@ -385,7 +404,8 @@ private:
             }
             std::string_view delim = w.substr(k);
             if (delim.empty() || delim[0] == '<') continue;  // `<<` alone or a here-string `<<<`
-            if (delim.size() >= 2 && (delim[0] == '"' || delim[0] == '\'') && delim.back() == delim[0]) {
+            if (delim.size() >= 2 && (delim[0] == '"' || delim[0] == '\'') &&
+                delim.back() == delim[0]) {
                 h.expand = false;
                 delim = delim.substr(1, delim.size() - 2);
             } else if (delim.find_first_of("\"'") != std::string_view::npos) {
@@ -465,13 +485,15 @@ std::string Parser::suggestion(std::string_view keyword) {
     std::vector<std::string_view> names;
     for (int k = 0; k < static_cast<int>(InstructionKind::Unknown); ++k)
         names.push_back(keyword_name(static_cast<InstructionKind>(k)));
-    auto best = closest_match(keyword, std::span<const std::string_view>(names), /*ignore_case=*/true);
+    auto best =
+        closest_match(keyword, std::span<const std::string_view>(names), /*ignore_case=*/true);
     return best ? " (did you mean " + std::string(*best) + "?)" : std::string();
 }
 
 }  // namespace
 
-std::vector<std::pair<size_t, size_t>> split_words(std::string_view text, char escape, size_t begin) {
+std::vector<std::pair<size_t, size_t>> split_words(std::string_view text, char escape,
+                                                   size_t begin) {
     std::vector<std::pair<size_t, size_t>> words;
     size_t i = begin;
     const size_t n = text.size();
@@ -522,6 +544,8 @@ std::string unquote(std::string_view word, char escape) {
     return out;
 }
 
-Dockerfile parse(std::string text) { return Parser(std::move(text)).run(); }
+Dockerfile parse(std::string text) {
+    return Parser(std::move(text)).run();
+}
 
 }  // namespace envbuilder::dockerfile

@@ -14,9 +14,9 @@ bool has_code(const Dockerfile& df, std::string_view code) {
 }  // namespace
 
 TEST_CASE("every instruction keyword is recognized case-insensitively", "[parser]") {
-    const char* names[] = {"FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD",
-                           "COPY", "ENTRYPOINT", "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD",
-                           "STOPSIGNAL", "HEALTHCHECK", "SHELL"};
+    const char* names[] = {"FROM",    "RUN", "CMD",     "LABEL",      "MAINTAINER",  "EXPOSE",
+                           "ENV",     "ADD", "COPY",    "ENTRYPOINT", "VOLUME",      "USER",
+                           "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL"};
     for (int i = 0; i < 18; ++i) {
         CHECK(instruction_kind(names[i]) == static_cast<InstructionKind>(i));
         std::string lower = names[i];
@@ -27,7 +27,8 @@ TEST_CASE("every instruction keyword is recognized case-insensitively", "[parser
 }
 
 TEST_CASE("stages, names and ranges", "[parser]") {
-    auto df = parse("ARG V=1\nFROM alpine:3.19 AS build\nRUN make\n\nfrom build as final\nCMD [\"x\"]\n");
+    auto df =
+        parse("ARG V=1\nFROM alpine:3.19 AS build\nRUN make\n\nfrom build as final\nCMD [\"x\"]\n");
     REQUIRE(df.diagnostics.empty());
     REQUIRE(df.instructions.size() == 5);
     REQUIRE(df.global_instructions == std::vector<size_t>{0});
@@ -44,7 +45,8 @@ TEST_CASE("stages, names and ranges", "[parser]") {
 }
 
 TEST_CASE("continuations keep comments and empty lines out and map ranges back", "[parser]") {
-    auto df = parse("RUN apt-get update && \\\n    # a comment\n\n    apt-get install -y \\\n      curl\n");
+    auto df = parse(
+        "RUN apt-get update && \\\n    # a comment\n\n    apt-get install -y \\\n      curl\n");
     REQUIRE(df.instructions.size() == 1);
     auto& run = df.instructions[0];
     CHECK(run.arguments == "apt-get update &&     apt-get install -y       curl");
@@ -66,7 +68,9 @@ TEST_CASE("escape directive switches the continuation character", "[parser]") {
 }
 
 TEST_CASE("directives only count at the top", "[parser]") {
-    auto df = parse("# syntax=docker/dockerfile:1\n# check=skip=StageNameCasing\nFROM a\n# escape=`\nRUN x \\\n y\n");
+    auto df = parse(
+        "# syntax=docker/dockerfile:1\n# check=skip=StageNameCasing\nFROM a\n# escape=`\nRUN x "
+        "\\\n y\n");
     REQUIRE(df.directives.size() == 2);
     CHECK(df.directive("syntax")->value == "docker/dockerfile:1");
     CHECK(df.directive("check")->value == "skip=StageNameCasing");
@@ -84,8 +88,9 @@ TEST_CASE("directives only count at the top", "[parser]") {
 }
 
 TEST_CASE("flags with and without values", "[parser]") {
-    auto df = parse("COPY --from=build --chown=1000:1000 --link src/ /app/\n"
-                    "RUN --mount=type=cache,target=/root/.cache --network=none pip install x\n");
+    auto df = parse(
+        "COPY --from=build --chown=1000:1000 --link src/ /app/\n"
+        "RUN --mount=type=cache,target=/root/.cache --network=none pip install x\n");
     auto& copy = df.instructions[0];
     REQUIRE(copy.flags.size() == 3);
     CHECK(copy.flags[0].name == "from");
@@ -101,7 +106,8 @@ TEST_CASE("flags with and without values", "[parser]") {
 }
 
 TEST_CASE("exec form and shell form", "[parser]") {
-    auto df = parse("CMD [\"echo\", \"a\\\"b\"]\nCMD echo hi\nENTRYPOINT ['x']\nSHELL [\"/bin/sh\",\"-c\"]\n");
+    auto df = parse(
+        "CMD [\"echo\", \"a\\\"b\"]\nCMD echo hi\nENTRYPOINT ['x']\nSHELL [\"/bin/sh\",\"-c\"]\n");
     CHECK(df.instructions[0].is_exec_form());
     CHECK(df.instructions[0].json->at(1).text == "a\"b");
     CHECK(!df.instructions[1].is_exec_form());
@@ -111,7 +117,8 @@ TEST_CASE("exec form and shell form", "[parser]") {
 }
 
 TEST_CASE("ENV and LABEL key=value with quotes, and the legacy form", "[parser]") {
-    auto df = parse("ENV A=1 B=\"two words\" C='x y'\nENV LEGACY value with spaces\nLABEL \"com.x\"=\"y\"\n");
+    auto df = parse(
+        "ENV A=1 B=\"two words\" C='x y'\nENV LEGACY value with spaces\nLABEL \"com.x\"=\"y\"\n");
     auto& env = df.instructions[0];
     REQUIRE(env.pairs.size() == 3);
     CHECK(env.pairs[1].key == "B");
@@ -250,7 +257,8 @@ TEST_CASE("each remaining instruction parses into its parts", "[parser]") {
 
 TEST_CASE("comments directly above an instruction are kept with it", "[parser]") {
     auto df = parse("# base image\n# pinned\nFROM a\n\n# unrelated\n\nRUN x\n");
-    CHECK(df.instructions[0].preceding_comments == std::vector<std::string>{"base image", "pinned"});
+    CHECK(df.instructions[0].preceding_comments ==
+          std::vector<std::string>{"base image", "pinned"});
     CHECK(df.instructions[0].preceding_comments_range == Range{{0, 0}, {1, 8}});
     CHECK(df.instructions[1].preceding_comments.empty());
 }
@@ -262,4 +270,17 @@ TEST_CASE("ONBUILD triggers read their heredoc bodies", "[parser]") {
     CHECK(df.instructions[1].trigger->heredocs[0].body == "echo hi\n");
     CHECK(df.instructions[1].range.end.line == 3);
     CHECK(df.instructions[2].kind == InstructionKind::Cmd);
+}
+
+TEST_CASE("heredocs: a file descriptor too large for an int is no here-document (fuzz find)",
+          "[parser]") {
+    envbuilder::dockerfile::Dockerfile df;
+    REQUIRE_NOTHROW(
+        df = envbuilder::dockerfile::parse("FROM a\nRUN cat 99999999999<<EOF\nhi\nEOF\n"));
+    REQUIRE(df.instructions.size() >= 2);
+    CHECK(df.instructions[1].heredocs.empty());
+    auto small = envbuilder::dockerfile::parse("FROM a\nRUN cat 3<<EOF\nhi\nEOF\n");
+    REQUIRE(small.instructions.size() == 2);
+    REQUIRE(small.instructions[1].heredocs.size() == 1);
+    CHECK(small.instructions[1].heredocs[0].file_descriptor == 3);
 }
